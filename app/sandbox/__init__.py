@@ -1,0 +1,37 @@
+"""An embedded Trello-compatible sandbox: REST subset, signed webhooks, JWTs, board, mail."""
+
+import importlib
+
+from flask import Flask
+
+from app.sandbox.core import Sandbox
+
+API_MODULES = ("api_boards", "api_cards", "api_lists", "api_misc")
+
+
+def create_sandbox_app(
+    state_path=None, *, rate_limits=True, webhook_retry_delays=(30, 60, 120), webhook_timeout=30
+):
+    """Build the sandbox's own WSGI app; state_path None keeps the state in memory."""
+    app = Flask(__name__, static_folder=None)
+    # Trello answers with keys in its own order and UTF-8 as is.
+    app.json.sort_keys = False
+    app.json.ensure_ascii = False
+    # py-trello asks for some routes with a trailing slash (/boards/ID/cards/, create_hook).
+    app.url_map.strict_slashes = False
+    app.extensions["sandbox"] = Sandbox(
+        state_path,
+        rate_limits=rate_limits,
+        retry_delays=webhook_retry_delays,
+        timeout=webhook_timeout,
+    )
+
+    from app.sandbox import control, pages, rest
+
+    for module in API_MODULES:
+        importlib.import_module(f"app.sandbox.{module}")  # each adds its routes to rest.bp
+
+    app.register_blueprint(rest.bp)
+    app.register_blueprint(control.bp)
+    app.register_blueprint(pages.bp)
+    return app

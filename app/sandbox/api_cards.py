@@ -1,0 +1,156 @@
+"""Routes under /1/cards: create, read, the one-call PUT, delete, comments, attachments, labels."""
+
+from flask import jsonify, request
+
+from app.sandbox import cardextras, queries
+from app.sandbox.boardops import create_label, lookup
+from app.sandbox.cardops import UPDATE_ORDER, create_card, delete_card, update_card
+from app.sandbox.errors import TrelloError, invalid
+from app.sandbox.rest import actor, bp, params, sandbox
+from app.sandbox.shapes import board_json, list_json, pick
+
+UPDATE_FIELDS = UPDATE_ORDER + ("idLabels", "idMembers", "subscribed")
+
+
+def _card_view(card_id, args=None):
+    """Return one card as GET /1/cards/{id} shows it."""
+    store = sandbox().store
+    card = lookup(store, "card", card_id)
+    return queries.cards_json(store, card["idBoard"], [card], args or {})[0]
+
+
+@bp.post("/cards")
+def post_card():
+    """Create a card; the answer carries its attachments, as Trello's does."""
+    card = create_card(sandbox(), actor(), params())
+    shaped = _card_view(card["id"], {"attachments": "true"})
+    return jsonify({**shaped, "stickers": [], "limits": {}})
+
+
+@bp.get("/cards/<ref>")
+def get_card(ref):
+    """Return a card (fields, attachments, attachment_fields, customFieldItems)."""
+    return jsonify(_card_view(ref, params()))
+
+
+@bp.put("/cards/<ref>")
+def put_card(ref):
+    """Change any of idList, name, desc, idLabels, pos, closed, due… in one call."""
+    args = params()
+    changes = {field: args[field] for field in UPDATE_FIELDS if field in args}
+    card = update_card(sandbox(), actor(), ref, changes)
+    return jsonify(_card_view(card["id"]))
+
+
+@bp.put("/cards/<ref>/<field>")
+def put_card_field(ref, field):
+    """Change one field with {"value": …}, the form py-trello's setters use."""
+    if field not in UPDATE_FIELDS:
+        raise TrelloError(404, f"Cannot PUT {request.path}")
+    args = params()
+    if "value" not in args and field not in ("due", "start"):
+        raise invalid("value")
+    card = update_card(sandbox(), actor(), ref, {field: args.get("value")})
+    return jsonify(_card_view(card["id"]))
+
+
+@bp.delete("/cards/<ref>")
+def delete_card_route(ref):
+    """Delete a card for good."""
+    delete_card(sandbox(), actor(), ref)
+    return jsonify({"limits": {}})
+
+
+@bp.get("/cards/<ref>/actions")
+def get_card_actions(ref):
+    """Return a card's actions, newest first (comments and moves by default)."""
+    store = sandbox().store
+    card = lookup(store, "card", ref)
+    found = store.find("action", parent=card["id"], newest_first=True)
+    return jsonify(queries.filter_actions(found, params(), default="commentCard,updateCard:idList"))
+
+
+@bp.post("/cards/<ref>/actions/comments")
+def post_comment(ref):
+    """Comment on a card; answer the commentCard action."""
+    return jsonify(cardextras.add_comment(sandbox(), actor(), ref, params().get("text")))
+
+
+@bp.get("/cards/<ref>/attachments")
+def get_attachments(ref):
+    """Return a card's attachments."""
+    store, fields = sandbox().store, params().get("fields")
+    card = lookup(store, "card", ref)
+    return jsonify([pick(a, fields) for a in store.find("attachment", parent=card["id"])])
+
+
+@bp.post("/cards/<ref>/attachments")
+def post_attachment(ref):
+    """Attach a link to a card (uploads are not part of the sandbox)."""
+    if request.files:
+        raise TrelloError(400, "the sandbox takes links only, not file uploads")
+    args = params()
+    attached = cardextras.add_attachment(
+        sandbox(), actor(), ref, args.get("url"), args.get("name"), args.get("mimeType")
+    )
+    return jsonify(attached)
+
+
+@bp.get("/cards/<ref>/attachments/<attachment_id>")
+def get_attachment(ref, attachment_id):
+    """Return one attachment of a card."""
+    store = sandbox().store
+    card = lookup(store, "card", ref)
+    attached = cardextras.card_attachment(store, card, attachment_id)
+    return jsonify(pick(attached, params().get("fields")))
+
+
+@bp.delete("/cards/<ref>/attachments/<attachment_id>")
+def delete_attachment(ref, attachment_id):
+    """Remove an attachment from a card."""
+    cardextras.remove_attachment(sandbox(), actor(), ref, attachment_id)
+    return jsonify({"limits": {}})
+
+
+@bp.post("/cards/<ref>/idLabels")
+def post_card_label(ref):
+    """Put a label on a card; answer the card's idLabels."""
+    return jsonify(cardextras.add_label(sandbox(), actor(), ref, params().get("value")))
+
+
+@bp.delete("/cards/<ref>/idLabels/<label_id>")
+def delete_card_label(ref, label_id):
+    """Take a label off a card; answer the card's idLabels."""
+    return jsonify(cardextras.remove_label(sandbox(), actor(), ref, label_id))
+
+
+@bp.post("/cards/<ref>/labels")
+def post_new_card_label(ref):
+    """Make a new board label and put it on the card; answer the card's idLabels."""
+    sb, args, member_id = sandbox(), params(), actor()
+    card = lookup(sb.store, "card", ref)
+    label = create_label(sb, member_id, card["idBoard"], args.get("name"), args.get("color"))
+    return jsonify(cardextras.add_label(sb, member_id, card["id"], label["id"]))
+
+
+@bp.get("/cards/<ref>/list")
+def get_card_list(ref):
+    """Return the list a card is in."""
+    store = sandbox().store
+    return jsonify(list_json(store.get("list", lookup(store, "card", ref)["idList"])))
+
+
+@bp.get("/cards/<ref>/board")
+def get_card_board(ref):
+    """Return the board a card is on."""
+    store = sandbox().store
+    board = store.get("board", lookup(store, "card", ref)["idBoard"])
+    return jsonify(board_json(board, store.find("label", board=board["id"])))
+
+
+@bp.get("/cards/<ref>/pluginData")
+@bp.get("/cards/<ref>/checklists")
+def get_card_empty_collection(ref):
+    """Return [] for collections the sandbox does not model (py-trello's Card.fetch asks)."""
+    lookup(sandbox().store, "card", ref)
+    return jsonify([])

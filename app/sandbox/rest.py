@@ -1,0 +1,143 @@
+"""The /1/ gate every API call passes: faults, no GET body, auth, rate limits, the log."""
+
+import json
+import re
+import time
+from http import HTTPStatus
+
+from flask import Blueprint, Response, current_app, g, jsonify, request
+
+from app.sandbox import constants, ids
+from app.sandbox.errors import TrelloError, invalid
+
+bp = Blueprint("trello_api", __name__, url_prefix="/1")
+OAUTH_PAIR = re.compile(r'(\w+)="([^"]*)"')
+PUBLIC_PATHS = ("/1/resource/jwt-public-keys",)
+# A fault's "malformed" answer: a JSON body cut off mid-way, as a dropped connection leaves it.
+MALFORMED_BODY = '{"id":"5a4db0a4d0000000000000b1","name":"UnMen'
+
+
+def sandbox():
+    """Return the Sandbox behind the current app."""
+    return current_app.extensions["sandbox"]
+
+
+def text_response(status, text):
+    """Return a text/plain answer as Trello gives its errors."""
+    return Response(text, status=status, mimetype="text/plain")
+
+
+def params():
+    """Return the call's arguments: query string, then form body, then JSON body (None dropped)."""
+    if "params" not in g:
+        merged = request.args.to_dict()
+        merged.update(request.form.to_dict())
+        raw = request.get_data(cache=True)
+        if raw and request.mimetype == "application/json":
+            try:
+                body = json.loads(raw)
+            except ValueError:
+                raise TrelloError(400, "invalid JSON") from None
+            if isinstance(body, dict):
+                merged.update(body)
+        g.params = {key: value for key, value in merged.items() if value is not None}
+    return g.params
+
+
+def actor():
+    """Return the member a write is made by: the token's, or X-Sandbox-Member's for tests."""
+    member_id = request.headers.get("X-Sandbox-Member") or g.member_id
+    if not ids.is_id(member_id) or sandbox().store.get("member", member_id) is None:
+        raise invalid("X-Sandbox-Member")
+    return member_id
+
+
+def _credentials():
+    """Return (key, token) from the query, body or OAuth header; a token in the path counts too."""
+    pairs = {}
+    header = request.headers.get("Authorization", "")
+    if header.startswith("OAuth "):
+        pairs = dict(OAUTH_PAIR.findall(header))
+    args = params()
+    key = args.get("key") or pairs.get("oauth_consumer_key")
+    path_token = (request.view_args or {}).get("token")
+    return key, args.get("token") or pairs.get("oauth_token") or path_token
+
+
+def _had_body():
+    """Return True when the request carries a body (Trello refuses one on GET since 2024-03-12)."""
+    return bool(request.content_length) or "chunked" in request.headers.get("Transfer-Encoding", "")
+
+
+@bp.before_app_request
+def gate():
+    """Answer a fault, a GET with a body, bad credentials or a rate limit before the route runs."""
+    if not request.path.startswith("/1/"):
+        return None
+    sb = sandbox()
+    inner = request.environ.get("sandbox.batch")
+    if inner:  # a call inside /1/batch: the outer call was already let through and counted
+        g.key, g.token, g.member_id = inner
+        return None
+    g.key = g.token = None
+    fault = sb.faults.take()
+    if fault and "delay" in fault:
+        time.sleep(fault["delay"])
+    elif fault and fault.get("status") == 429:
+        return jsonify(error="API_TOKEN_LIMIT_EXCEEDED", message="Rate limit exceeded"), 429
+    elif fault and "status" in fault:
+        return text_response(fault["status"], HTTPStatus(fault["status"]).phrase)
+    elif fault:
+        return Response(MALFORMED_BODY, 200, mimetype="application/json")
+    if request.method == "GET" and _had_body():
+        return text_response(403, "GET requests may not have a body")
+    if request.path in PUBLIC_PATHS:
+        return None
+    g.key, g.token = _credentials()
+    if g.key != constants.API_KEY:
+        return text_response(401, "invalid key")
+    if not g.token:
+        return text_response(401, "unauthorized permission requested")
+    if g.token != constants.API_TOKEN:
+        return text_response(401, "invalid token")
+    error, g.limit_headers = sb.limiter.hit(g.key, g.token, request.path.startswith("/1/members/"))
+    if error:
+        return jsonify(error=error, message="Rate limit exceeded"), 429
+    g.member_id = constants.ADMIN_MEMBER_ID
+    return None
+
+
+@bp.after_app_request
+def finish(response):
+    """Add the rate-limit headers to every /1/ answer and log the call."""
+    if not request.path.startswith("/1/") or request.environ.get("sandbox.batch"):
+        return response
+    sb = sandbox()
+    headers = g.get("limit_headers") or sb.limiter.peek(g.get("key"), g.get("token"))
+    response.headers.update(headers)
+    query = {k: v for k, v in request.args.items() if k not in ("key", "token")}
+    entry = {
+        "method": request.method,
+        "path": request.path,
+        "query": query,
+        "status": response.status_code,
+        "time": ids.now_iso(),
+        "had_body": _had_body(),
+    }
+    sb.store.append_log("request", entry)
+    return response
+
+
+@bp.app_errorhandler(TrelloError)
+def trello_error(error):
+    """Answer a TrelloError as Trello would: status and plain text."""
+    return text_response(error.status, error.text)
+
+
+@bp.app_errorhandler(404)
+@bp.app_errorhandler(405)
+def no_route(error):
+    """Answer an unknown /1/ route as Trello's Express server does; elsewhere, the usual page."""
+    if request.path.startswith("/1/"):
+        return text_response(404, f"Cannot {request.method} {request.path}")
+    return error

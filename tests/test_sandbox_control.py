@@ -1,0 +1,158 @@
+"""Sandbox-only surface: JWTs, the mail outbox, the pages, reset, persistence and the CLI."""
+
+import socket
+import subprocess
+import sys
+import time
+
+import jwt
+import pytest
+import requests
+from jwt.algorithms import RSAAlgorithm
+
+from app.sandbox import constants
+from app.sandbox.server import SandboxServer
+
+
+def _published_keys(sandbox):
+    """Return the JWT public-key document, fetched without credentials."""
+    return requests.get(f"{sandbox.api_base}/resource/jwt-public-keys", timeout=5).json()
+
+
+def test_minted_jwt_verifies_against_the_published_key_as_jwk_or_pem(sandbox):
+    token = sandbox.jwt(constants.NORMAL_MEMBER_ID, state="s1")
+    published = _published_keys(sandbox)
+    [jwk] = published["keys"]
+    assert jwt.get_unverified_header(token)["kid"] == jwk["kid"]
+    assert (jwk["kty"], jwk["alg"], jwk["use"]) == ("RSA", "RS256", "sig")
+    for key in (RSAAlgorithm.from_jwk(jwk), published["pem"]):
+        claims = jwt.decode(token, key, algorithms=["RS256"], issuer="trello")
+        assert claims["idMember"] == constants.NORMAL_MEMBER_ID
+        assert (claims["idBoard"], claims["idPlugin"]) == (constants.BOARD_ID, constants.POWERUP_ID)
+        assert claims["state"] == "s1" and claims["exp"] - claims["iat"] == 15 * 60
+
+
+def test_expired_or_foreign_tokens_fail_verification(sandbox):
+    key = _published_keys(sandbox)["pem"]
+    expired = sandbox.jwt(constants.ADMIN_MEMBER_ID, ttl=-5)
+    with pytest.raises(jwt.ExpiredSignatureError):
+        jwt.decode(expired, key, algorithms=["RS256"])
+    forged = jwt.encode(
+        {"idMember": constants.ADMIN_MEMBER_ID}, "a-guessed-shared-secret-" * 2, algorithm="HS256"
+    )
+    with pytest.raises(jwt.InvalidAlgorithmError):
+        jwt.decode(forged, key, algorithms=["RS256"])
+    refused = requests.post(f"{sandbox.url}/sandbox/jwt", json={}, timeout=5)
+    assert refused.status_code == 400
+
+
+def test_mail_is_kept_newest_first_and_shown_with_clickable_links(sandbox):
+    for subject in ("First", "Second"):
+        body = {
+            "from": "un@localhost",
+            "to": "ada@example.org",
+            "subject": subject,
+            "text": f"{subject}: see https://example.org/me/abc.",
+        }
+        made = requests.post(f"{sandbox.url}/sandbox/mail/messages", json=body, timeout=5)
+        assert made.status_code == 201 and made.json()["id"]
+    assert [m["subject"] for m in sandbox.mails()] == ["Second", "First"]
+    page = requests.get(f"{sandbox.url}/sandbox/mail", timeout=5).text
+    assert page.index("Second") < page.index("First")
+    assert '<a href="https://example.org/me/abc">https://example.org/me/abc</a>.' in page
+    missing = requests.post(f"{sandbox.url}/sandbox/mail/messages", json={"to": "x"}, timeout=5)
+    assert missing.status_code == 400
+
+
+def test_board_page_renders_cards_and_its_forms_act_as_a_board_member(sandbox):
+    lst = sandbox.api(
+        "POST", "/lists", json={"name": "Matched", "idBoard": sandbox.board_id}
+    ).json()
+    partner = sandbox.api("POST", "/cards", json={"idList": lst["id"], "name": "Bo <b>"}).json()
+    desc = f"Partner: {partner['shortUrl']}"
+    card = sandbox.api("POST", "/cards", json={"idList": lst["id"], "name": "Al", "desc": desc})
+    form = {"member": constants.NORMAL_MEMBER_ID, "card": card.json()["id"], "text": "We met"}
+    posted = requests.post(f"{sandbox.url}/sandbox/board/comment", data=form, timeout=5)
+    assert posted.status_code == 200  # followed the redirect back to the board
+
+    page = posted.text
+    assert "Bo &lt;b&gt;" in page and f'<a href="#card-{partner["shortLink"]}">' in page
+    assert "Nia Volunteer" in page and "We met" in page
+    [comment] = sandbox.api("GET", f"/cards/{form['card']}/actions").json()
+    assert comment["idMemberCreator"] == constants.NORMAL_MEMBER_ID
+    form["member"] = constants.OBSERVER_MEMBER_ID
+    refused = requests.post(f"{sandbox.url}/sandbox/board/archive", data=form, timeout=5)
+    assert "unauthorized permission requested" in refused.text
+    version = requests.get(f"{sandbox.url}/sandbox/board.json", timeout=5).json()["version"]
+    assert version == comment["id"]
+
+
+def test_index_links_the_pages_and_shows_the_sandbox_credentials(sandbox):
+    page = requests.get(sandbox.url + "/", timeout=5).text
+    for text in ("/sandbox/board", "/sandbox/mail", constants.API_KEY, constants.API_SECRET):
+        assert text in page
+
+
+def test_reset_wipes_lists_mail_faults_and_logs(sandbox):
+    sandbox.api("POST", "/lists", json={"name": "Temp", "idBoard": sandbox.board_id})
+    requests.post(
+        f"{sandbox.url}/sandbox/mail/messages",
+        json={"from": "a", "to": "b", "subject": "s", "text": "t"},
+        timeout=5,
+    )
+    sandbox.control("faults", status=500, count=5)
+    sandbox.control("reset")
+    assert sandbox.api("GET", f"/boards/{sandbox.board_id}/lists").json() == []
+    assert sandbox.mails() == [] and len(sandbox.requests()) == 1
+
+
+def test_state_file_survives_a_restart_on_the_same_port(tmp_path):
+    state = str(tmp_path / "sandbox.sqlite3")
+    first = SandboxServer(state_path=state, rate_limits=False).start()
+    port, params = first.port, {"key": constants.API_KEY, "token": constants.API_TOKEN}
+    body = {"name": "Kept", "idBoard": constants.BOARD_ID}
+    requests.post(f"{first.api_base}/lists", params=params, json=body, timeout=5)
+    kid = requests.get(f"{first.api_base}/resource/jwt-public-keys", timeout=5).json()["keys"][0]
+    first.stop()
+    with pytest.raises(requests.ConnectionError):
+        requests.get(first.url + "/", timeout=1)
+
+    second = SandboxServer(port=port, state_path=state).start()
+    try:
+        lists = requests.get(f"{second.api_base}/boards/{constants.BOARD_ID}/lists", params=params)
+        assert [x["name"] for x in lists.json()] == ["Kept"]
+        again = requests.get(f"{second.api_base}/resource/jwt-public-keys", timeout=5).json()
+        assert again["keys"][0]["kid"] == kid["kid"]
+    finally:
+        second.stop()
+
+
+def test_cli_serves_the_sandbox_and_prints_its_urls(tmp_path):
+    with socket.socket() as probe:  # a port that was free a moment ago
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [
+        sys.executable,
+        "-m",
+        "app.sandbox",
+        "--port",
+        str(port),
+        "--no-rate-limits",
+        "--state",
+        str(tmp_path / "cli.sqlite3"),
+    ]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    try:
+        first_line = process.stdout.readline()
+        assert f"http://127.0.0.1:{port}/" in first_line
+        assert "/sandbox/board" in process.stdout.readline()
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            try:
+                assert requests.get(f"http://127.0.0.1:{port}/", timeout=1).ok
+                break
+            except requests.ConnectionError:
+                time.sleep(0.05)
+    finally:
+        process.terminate()
+        process.wait(timeout=5)
