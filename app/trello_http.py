@@ -1,0 +1,252 @@
+"""HTTP transport under py-trello: base-URL seam, timeouts, client-side rate limit, retries."""
+
+import json
+import logging
+import random
+import threading
+import time
+from contextlib import contextmanager
+from urllib.parse import urlsplit
+
+import requests
+
+log = logging.getLogger("app.trello")
+
+# py-trello 0.20.1 hard-codes these: fetch_json uses the first, create_hook the second.
+PY_TRELLO_BASES = ("https://api.trello.com/1/", "https://trello.com/1/")
+TOKEN_HEADER = "x-rate-limit-api-token-"
+INF = float("inf")
+TRANSPORT_ERRORS = (
+    requests.exceptions.ConnectionError,
+    requests.exceptions.Timeout,
+    requests.exceptions.ChunkedEncodingError,
+)
+
+
+class TrelloError(Exception):
+    """A Trello call that failed: HTTP status (None when no answer), Trello's message, where."""
+
+    def __init__(self, status, message, method, path):
+        super().__init__(status, message, method, path)
+        self.status, self.message, self.method, self.path = status, message, method, path
+
+    @property
+    def retryable(self):
+        """Return True when trying again later may succeed (429, 5xx, no answer)."""
+        return self.status is None or self.status == 429 or self.status >= 500
+
+    def __str__(self):
+        return f"{self.method} {self.path} -> {self.status or 'no answer'}: {self.message}"
+
+
+def redact(text, secrets):
+    """Return text with every secret replaced by ***."""
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, "***")
+    return text
+
+
+def backoff_delay(attempt, base=0.5, cap=30.0, rand=random.random):
+    """Return the wait before retry number attempt (0-based): exponential, capped, half-jittered."""
+    return min(cap, base * 2**attempt) * (0.5 + rand() / 2)
+
+
+def transport_reason(exc, timeout):
+    """Return a short account of a call that got no answer, free of URLs (they carry secrets)."""
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        return f"could not connect within {timeout} s"
+    if isinstance(exc, requests.exceptions.Timeout):
+        return f"no answer within {timeout} s"
+    if isinstance(exc, requests.exceptions.ChunkedEncodingError):
+        return "the answer was cut off"
+    return "could not connect"
+
+
+def query_not_body(params, data, headers):
+    """Move a GET's JSON body into its query string, since Trello 403s a GET with a body."""
+    # py-trello 0.20.1 fetch_json json-dumps post_args for every method; Trello has answered
+    # 403 to a GET with a body since 2024-03-12 (Trello REST changelog).
+    params = dict(params or {})
+    if data:
+        try:
+            moved = json.loads(data) if isinstance(data, (str, bytes)) else dict(data)
+        except ValueError:
+            moved = {}
+        if isinstance(moved, dict):
+            params.update({k: v for k, v in moved.items() if k not in params})
+    headers = {k: v for k, v in (headers or {}).items() if k.lower() != "content-type"}
+    return params, None, headers
+
+
+class Throttle:
+    """Sliding-window limiter shared by every thread that keeps a process under Trello's limit."""
+
+    def __init__(self, limit=100, window=10.0, *, clock=time.monotonic, sleep=time.sleep):
+        # Headroom leaves room for calls this process cannot see (another process on the same
+        # token) and for clock drift; each request counts from its answer, the latest moment
+        # the server can have counted it, so latency never lets the server's window see more.
+        self.headroom = max(1, limit // 20)
+        self.limit, self.window = limit - self.headroom, window + 0.1
+        self._clock, self._sleep = clock, sleep
+        self._lock = threading.Lock()
+        self._stamps = []  # one [time] per request: its answer time, or inf while in flight
+        self._not_before = 0.0
+
+    @contextmanager
+    def slot(self):
+        """Wait for room in the window, hold it for one request, and date it by its answer."""
+        stamp = [INF]
+        while (wait := self._try_take(stamp)) > 0:
+            self._sleep(wait)
+        try:
+            yield
+        finally:
+            stamp[0] = self._clock()
+
+    def _try_take(self, stamp):
+        """Take a place in the window and return 0, or return how long to wait for one."""
+        with self._lock:
+            now = self._clock()
+            self._stamps = [s for s in self._stamps if s[0] > now - self.window]
+            wait = self._not_before - now
+            if len(self._stamps) >= self.limit:
+                oldest = min(s[0] for s in self._stamps)
+                # At least a moment, as rounding can make the oldest look due already;
+                # all in flight: poll, since any of them may answer soon.
+                expiry = oldest + self.window - now if oldest < INF else 0.05
+                wait = max(wait, expiry, 0.001)
+            if wait <= 0:
+                self._stamps.append(stamp)
+            return wait
+
+    def observe(self, headers):
+        """Slow down when Trello says this token has little allowance left (others share it)."""
+        try:
+            remaining = int(headers[TOKEN_HEADER + "remaining"])
+            interval = int(headers.get(TOKEN_HEADER + "interval-ms", 10_000)) / 1000
+        except (KeyError, ValueError):
+            return
+        if remaining >= self.headroom:
+            return  # our own window already keeps us at or above this
+        with self._lock:
+            # Spread what is left over the interval; none left waits a whole interval.
+            pause_until = self._clock() + interval / (remaining + 1)
+            self._not_before = max(self._not_before, pause_until)
+
+
+class TrelloSession(requests.Session):
+    """A requests session that py-trello sends every call through."""
+
+    def __init__(
+        self,
+        base_url,
+        throttle,
+        *,
+        timeout=10.0,
+        max_retries=5,
+        backoff_base=0.5,
+        secrets=(),
+        sleep=time.sleep,
+        rand=random.random,
+    ):
+        super().__init__()
+        self.base_url = base_url.rstrip("/") + "/"
+        self.throttle, self.timeout, self.max_retries = throttle, timeout, max_retries
+        self.backoff_base, self.secrets = backoff_base, tuple(s for s in secrets if s)
+        self._sleep, self._rand = sleep, rand
+        self._local = threading.local()
+        self._count_lock = threading.Lock()
+        self.counters = {"requests": 0, "rate_limited": 0, "retries": 0}
+
+    def rewrite(self, url):
+        """Return url with py-trello's hard-coded Trello base replaced by the configured one."""
+        for base in PY_TRELLO_BASES:
+            if url.startswith(base):
+                return self.base_url + url[len(base) :]
+        return url
+
+    def api_path(self, url):
+        """Return the path of url below the base, with no query string and no secrets."""
+        path = urlsplit(url).path
+        prefix = urlsplit(self.base_url).path.rstrip("/")
+        if path.startswith(prefix + "/"):
+            path = path[len(prefix) :]
+        return redact(path, self.secrets)
+
+    @contextmanager
+    def overrides(self, **options):
+        """Use other timeout/max_retries for calls made by this thread inside the block."""
+        previous = getattr(self._local, "options", {})
+        self._local.options = {**previous, **options}
+        try:
+            yield
+        finally:
+            self._local.options = previous
+
+    def request(self, method, url, params=None, data=None, headers=None, **kwargs):
+        """Send one call with the rewritten base, a timeout, throttling and bounded retries."""
+        method, url = method.upper(), self.rewrite(url)
+        if method == "GET":
+            params, data, headers = query_not_body(params, data, headers)
+            kwargs.pop("json", None)
+        options = getattr(self._local, "options", {})
+        kwargs["timeout"] = options.get("timeout", self.timeout)
+        retries = options.get("max_retries", self.max_retries)
+        path = self.api_path(url)
+        for attempt in range(retries + 1):
+            last = attempt == retries
+            try:
+                response = self._send_once(method, url, path, params, data, headers, kwargs)
+            except TRANSPORT_ERRORS as exc:
+                if last:
+                    raise TrelloError(
+                        None, transport_reason(exc, kwargs["timeout"]), method, path
+                    ) from None
+                self._pause(attempt, retries, method, path, type(exc).__name__)
+                continue
+            status = response.status_code
+            if last or not (status == 429 or status >= 500):
+                return response
+            self._pause(attempt, retries, method, path, status)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _send_once(self, method, url, path, params, data, headers, kwargs):
+        """Send one attempt inside a throttle slot; count it and log it without its query."""
+        with self.throttle.slot():
+            started = time.monotonic()
+            self._count("requests")
+            try:
+                response = super().request(
+                    method, url, params=params, data=data, headers=headers, **kwargs
+                )
+            except TRANSPORT_ERRORS:
+                log.debug("%s %s -> no answer in %.3fs", method, path, time.monotonic() - started)
+                raise
+        self.throttle.observe(response.headers)
+        if response.status_code == 429:
+            self._count("rate_limited")
+        log.debug(
+            "%s %s -> %s in %.3fs", method, path, response.status_code, time.monotonic() - started
+        )
+        return response
+
+    def _pause(self, attempt, retries, method, path, reason):
+        """Count and log a retry, then wait out its backoff."""
+        self._count("retries")
+        delay = backoff_delay(attempt, self.backoff_base, rand=self._rand)
+        log.warning(
+            "Trello %s %s -> %s; retry %d of %d in %.2fs",
+            method,
+            path,
+            reason,
+            attempt + 1,
+            retries,
+            delay,
+        )
+        self._sleep(delay)
+
+    def _count(self, name):
+        """Add one to a benchmark counter, safely across threads."""
+        with self._count_lock:
+            self.counters[name] += 1

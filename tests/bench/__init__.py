@@ -1,0 +1,1 @@
+"""Benchmarks run with `python -m tests.bench`; each bench_*.py module offers run()."""
