@@ -1,0 +1,46 @@
+"""UnMentoring: Randomised Coffee Trials run on a Trello board."""
+
+import logging
+import os
+import secrets
+
+from flask import Flask
+
+from app.config import Config
+
+
+def _secret_key(instance_path):
+    """Return a stable random key kept under instance/ when SECRET_KEY is not set."""
+    path = os.path.join(instance_path, "secret_key")
+    if not os.path.exists(path):
+        # Created with 0600 so only the service account can read it.
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(48))
+    with open(path) as handle:
+        return handle.read().strip()
+
+
+def create_app(test_config=None):
+    """Build the app: defaults from the environment, then overrides, then each area's init_app."""
+    instance_path = os.environ.get("INSTANCE_PATH") or None
+    app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
+    app.config.from_mapping(Config().as_dict())
+    if test_config:
+        app.config.update(test_config)
+    os.makedirs(app.instance_path, exist_ok=True)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _secret_key(app.instance_path)
+    logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO"))
+
+    from app import cli, db, mail, models, trello_gateway, trello_writes  # noqa: F401 - handlers register
+
+    db.init_app(app)
+    trello_gateway.init_app(app)
+    cli.init_app(app)
+
+    from app import health, webhooks
+
+    app.register_blueprint(health.bp)
+    app.register_blueprint(webhooks.bp)
+    return app

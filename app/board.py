@@ -1,0 +1,53 @@
+"""The board contract: the four lists exist, and Trello knows where to send webhooks."""
+
+from flask import current_app
+
+from app.db import db
+from app.programmes import current_programme
+from app.trello_gateway import get_gateway
+from app.webhooks import callback_url
+
+LIST_KEYS = {
+    "signups": "LIST_SIGNUPS",
+    "matched": "LIST_MATCHED",
+    "shared": "LIST_SHARED",
+    "paused": "LIST_PAUSED",
+}
+
+
+def setup_board():
+    """Create the lists that are missing (reopening archived ones); return {key: (name, made)}."""
+    gateway = get_gateway()
+    programme = current_programme()
+    existing = {}
+    for trello_list in gateway.lists(filter="all"):
+        # An open list wins over an archived one of the same name.
+        if trello_list["name"] not in existing or not trello_list.get("closed"):
+            existing[trello_list["name"]] = trello_list
+    ids, report = {}, {}
+    for key, setting in LIST_KEYS.items():
+        name = current_app.config[setting]
+        found = existing.get(name)
+        if found is None:
+            found, outcome = gateway.create_list(name, pos="bottom"), "created"
+        elif found.get("closed"):
+            found, outcome = gateway.reopen_list(found["id"]), "reopened"
+        else:
+            outcome = "exists"
+        ids[key] = found["id"]
+        report[key] = (name, outcome)
+    programme.settings = {**(programme.settings or {}), "lists": ids}
+    db.session.commit()
+    return report
+
+
+def register_webhook():
+    """Register PUBLIC_URL/webhooks/trello for the board once; return (webhook, created)."""
+    gateway = get_gateway()
+    board_id = current_app.config["TRELLO_BOARD_ID"]
+    url = callback_url()
+    for hook in gateway.webhooks():
+        if hook.get("callbackURL") == url and hook.get("idModel") == board_id:
+            return hook, False
+    hook = gateway.create_webhook(url, "UnMentoring", id_model=board_id)
+    return hook, True

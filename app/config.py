@@ -1,0 +1,48 @@
+"""Every setting, named once, read from the environment with safe defaults (sandbox mode)."""
+
+import os
+
+from app.sandbox import constants as sandbox
+
+
+def _env(name, default=None):
+    """Return a non-empty environment value or the default."""
+    value = os.environ.get(name, "").strip()
+    return value or default
+
+
+class Config:
+    """Settings for one deployment; an empty environment means the embedded sandbox."""
+
+    def __init__(self, environ_defaults=None):
+        self.SANDBOX = _env("TRELLO_API_KEY") is None
+        self.SANDBOX_PORT = int(_env("SANDBOX_PORT", str(sandbox.DEFAULT_PORT)))
+        sandbox_base = f"http://127.0.0.1:{self.SANDBOX_PORT}"
+        self.SANDBOX_URL = _env("SANDBOX_URL", sandbox_base)
+        self.TRELLO_API_KEY = _env("TRELLO_API_KEY", sandbox.API_KEY)
+        self.TRELLO_TOKEN = _env("TRELLO_TOKEN", sandbox.API_TOKEN if self.SANDBOX else None)
+        self.TRELLO_API_SECRET = _env(
+            "TRELLO_API_SECRET", sandbox.API_SECRET if self.SANDBOX else None
+        )
+        self.TRELLO_BOARD_ID = _env("TRELLO_BOARD_ID", sandbox.BOARD_ID if self.SANDBOX else None)
+        default_api = f"{self.SANDBOX_URL}/1" if self.SANDBOX else "https://api.trello.com/1"
+        self.TRELLO_API_BASE = _env("TRELLO_API_BASE", default_api).rstrip("/")
+        # Seconds per Trello request; (connect, read) as requests takes it.
+        self.TRELLO_TIMEOUT = float(_env("TRELLO_TIMEOUT", "10"))
+        self.TRELLO_MAX_RETRIES = int(_env("TRELLO_MAX_RETRIES", "5"))
+        self.PORT = int(_env("PORT", "5000"))
+        self.PUBLIC_URL = _env("PUBLIC_URL", f"http://127.0.0.1:{self.PORT}").rstrip("/")
+        self.DATABASE_URL = _env("DATABASE_URL")
+        self.SECRET_KEY = _env("SECRET_KEY")
+        self.MAIL_URL = _env("MAIL_URL", "sandbox" if self.SANDBOX else None)
+        self.MAIL_FROM = _env("MAIL_FROM", "UnMentoring <unmentoring@localhost>")
+        self.LIST_SIGNUPS = _env("LIST_SIGNUPS", "Sign-ups")
+        self.LIST_MATCHED = _env("LIST_MATCHED", "Matched")
+        self.LIST_SHARED = _env("LIST_SHARED", "Shared")
+        self.LIST_PAUSED = _env("LIST_PAUSED", "Paused")
+        self.OUTBOX_MAX_ATTEMPTS = int(_env("OUTBOX_MAX_ATTEMPTS", "8"))
+        self.OUTBOX_BACKOFF_SECONDS = float(_env("OUTBOX_BACKOFF_SECONDS", "5"))
+
+    def as_dict(self):
+        """Return the settings as a mapping for Flask's config."""
+        return {k: v for k, v in vars(self).items() if k.isupper()}

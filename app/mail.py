@@ -1,0 +1,81 @@
+"""Outgoing mail: queued in the outbox, sent by SMTP or, in sandbox mode, to the sandbox."""
+
+import logging
+import smtplib
+import ssl
+from email.message import EmailMessage
+from email.utils import make_msgid
+from urllib.parse import unquote, urlsplit
+
+import requests
+from flask import current_app
+
+from app import outbox
+
+log = logging.getLogger(__name__)
+
+
+class MailNotConfigured(outbox.PermanentError):
+    """MAIL_URL is unset outside sandbox mode, so mail cannot be sent."""
+
+
+def queue_mail(programme, to, subject, text, *, lane=None, dedupe_key=None):
+    """Queue one plain-text mail in the caller's transaction."""
+    payload = {"to": to, "subject": subject, "text": text}
+    return outbox.enqueue(programme, "mail.send", payload, lane=lane, dedupe_key=dedupe_key)
+
+
+def build_message(sender, to, subject, text):
+    """Return the email message exactly as it will be sent."""
+    message = EmailMessage()
+    message["From"], message["To"], message["Subject"] = sender, to, subject
+    message["Message-ID"] = make_msgid(domain="unmentoring.local")
+    message.set_content(text)
+    return message
+
+
+def _send_smtp(url, message):
+    """Send through smtp:// (STARTTLS when offered) or smtps:// (TLS from the start)."""
+    parts = urlsplit(url)
+    timeout = current_app.config.get("MAIL_TIMEOUT", 20)
+    if parts.scheme == "smtps":
+        server = smtplib.SMTP_SSL(parts.hostname, parts.port or 465, timeout=timeout)
+    else:
+        server = smtplib.SMTP(parts.hostname, parts.port or 25, timeout=timeout)
+    with server:
+        if parts.scheme == "smtp" and server.has_extn("starttls"):
+            server.starttls(context=ssl.create_default_context())
+        if parts.username:
+            server.login(unquote(parts.username), unquote(parts.password or ""))
+        server.send_message(message)
+
+
+def _send_sandbox(message):
+    """Hand the mail to the sandbox's outbox page over HTTP, like a mail server would take it."""
+    body = {
+        "from": message["From"],
+        "to": message["To"],
+        "subject": message["Subject"],
+        "text": message.get_content(),
+    }
+    url = current_app.config["SANDBOX_URL"] + "/sandbox/mail/messages"
+    response = requests.post(url, json=body, timeout=10)
+    response.raise_for_status()
+
+
+@outbox.handler("mail.send")
+def send_mail(payload, entry=None):
+    """Send one queued mail now; raises so the outbox retries when the server is unreachable."""
+    url = current_app.config.get("MAIL_URL")
+    if not url:
+        raise MailNotConfigured("MAIL_URL is not set")
+    message = build_message(
+        current_app.config["MAIL_FROM"], payload["to"], payload["subject"], payload["text"]
+    )
+    if url == "sandbox":
+        _send_sandbox(message)
+    else:
+        _send_smtp(url, message)
+    # The address is personal data: log only which entry was sent.
+    log.info("mail sent for outbox entry %s", getattr(entry, "id", None))
+    return {"message_id": message["Message-ID"]}

@@ -1,0 +1,158 @@
+"""Durable queue of Trello writes and mails, written with the change that causes them."""
+
+import logging
+import random
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import and_, exists, or_, select, update
+from sqlalchemy.orm import aliased
+
+from app.db import db
+from app.models import OutboxEntry, utcnow
+
+log = logging.getLogger(__name__)
+HANDLERS = {}
+LEASE = timedelta(minutes=5)
+MAX_BACKOFF = timedelta(hours=1)
+
+
+class PermanentError(Exception):
+    """Raised by a handler when retrying cannot help: the entry is marked failed at once."""
+
+
+def handler(operation):
+    """Register the function that carries out one kind of outbox entry."""
+
+    def register(fn):
+        HANDLERS[operation] = fn
+        return fn
+
+    return register
+
+
+def enqueue(programme, operation, payload, *, lane=None, dedupe_key=None):
+    """Add an entry to the caller's transaction; nothing happens until the caller commits."""
+    if operation not in HANDLERS:
+        raise ValueError(f"no outbox handler for {operation!r}")
+    entry = OutboxEntry(
+        programme_id=programme.id,
+        operation=operation,
+        payload=payload,
+        lane=lane,
+        dedupe_key=dedupe_key,
+        available_at=utcnow(),
+    )
+    db.session.add(entry)
+    return entry
+
+
+def _due_ids(now, limit):
+    """Return ids of entries that are due, unlocked and first in their lane."""
+    earlier = aliased(OutboxEntry)
+    blocked = exists().where(
+        and_(
+            earlier.lane == OutboxEntry.lane,
+            earlier.id < OutboxEntry.id,
+            earlier.status.in_(("pending", "running")),
+        )
+    )
+    query = (
+        select(OutboxEntry.id)
+        .where(OutboxEntry.status.in_(("pending", "running")))
+        .where(OutboxEntry.available_at <= now)
+        .where(or_(OutboxEntry.locked_until.is_(None), OutboxEntry.locked_until < now))
+        .where(or_(OutboxEntry.lane.is_(None), ~blocked))
+        .order_by(OutboxEntry.id)
+        .limit(limit)
+    )
+    return list(db.session.scalars(query))
+
+
+def _claim(entry_id, now):
+    """Lease one entry with a compare-and-set so two workers never run it at once."""
+    result = db.session.execute(
+        update(OutboxEntry)
+        .where(OutboxEntry.id == entry_id)
+        .where(OutboxEntry.status.in_(("pending", "running")))
+        .where(or_(OutboxEntry.locked_until.is_(None), OutboxEntry.locked_until < now))
+        .values(status="running", locked_until=now + LEASE, attempts=OutboxEntry.attempts + 1)
+    )
+    db.session.commit()
+    return result.rowcount == 1
+
+
+def _backoff(attempts):
+    """Return the wait before the next try: exponential, capped, with jitter against herds."""
+    base = current_app.config["OUTBOX_BACKOFF_SECONDS"]
+    seconds = min(base * 2 ** max(attempts - 1, 0), MAX_BACKOFF.total_seconds())
+    return timedelta(seconds=seconds * random.uniform(0.8, 1.2))
+
+
+def _is_permanent(error):
+    """Tell whether an error cannot be cured by retrying (a 4xx other than 429 from Trello)."""
+    if isinstance(error, PermanentError):
+        return True
+    retryable = getattr(error, "retryable", None)
+    return retryable is False
+
+
+def _finish(entry, error):
+    """Record the outcome of one attempt: done, retry later, or failed with the reason."""
+    now = utcnow()
+    entry.locked_until = None
+    if error is None:
+        entry.status, entry.done_at, entry.last_error = "done", now, None
+    elif _is_permanent(error) or entry.attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]:
+        entry.status, entry.last_error = "failed", _describe(error)
+        log.error("outbox entry %s (%s) failed: %s", entry.id, entry.operation, entry.last_error)
+    else:
+        entry.status, entry.last_error = "pending", _describe(error)
+        entry.available_at = now + _backoff(entry.attempts)
+        log.warning(
+            "outbox entry %s (%s) will retry: %s", entry.id, entry.operation, entry.last_error
+        )
+
+
+def _describe(error):
+    """Return a short reason for the entry's record, without personal data."""
+    return f"{type(error).__name__}: {error}"[:1000]
+
+
+def run_entry(entry_id, now=None):
+    """Claim and carry out one entry; return its final status for this attempt, or None."""
+    if not _claim(entry_id, now or utcnow()):
+        return None
+    entry = db.session.get(OutboxEntry, entry_id)
+    try:
+        entry.result = HANDLERS[entry.operation](entry.payload, entry)
+        error = None
+    except Exception as exc:  # noqa: BLE001 - any failure is recorded, never crashes the loop
+        db.session.rollback()
+        entry = db.session.get(OutboxEntry, entry_id)
+        error = exc
+    _finish(entry, error)
+    db.session.commit()
+    return entry.status
+
+
+def run_due(limit=50, now=None):
+    """Carry out due entries, each at most once per call, until none is due; count outcomes."""
+    counts, seen = {}, set()
+    while len(seen) < limit:
+        # Finishing an entry can unblock the next one in its lane, so look again.
+        fresh = [i for i in _due_ids(now or utcnow(), limit) if i not in seen]
+        if not fresh:
+            break
+        for entry_id in fresh[: limit - len(seen)]:
+            seen.add(entry_id)
+            status = run_entry(entry_id, now)
+            if status:
+                counts[status] = counts.get(status, 0) + 1
+    return counts
+
+
+def pending_count():
+    """Return how many entries still wait to be carried out."""
+    query = select(db.func.count()).where(OutboxEntry.status.in_(("pending", "running")))
+    return db.session.scalar(query)

@@ -1,0 +1,95 @@
+"""Trello webhook receiver: check the signature on the raw bytes, record each action once."""
+
+import base64
+import hashlib
+import hmac
+import json
+import logging
+
+from flask import Blueprint, current_app, request
+from sqlalchemy.exc import IntegrityError
+
+from app.db import db
+from app.models import WebhookEvent
+from app.programmes import programme_for_board
+
+bp = Blueprint("webhooks", __name__, url_prefix="/webhooks")
+log = logging.getLogger(__name__)
+MAX_BODY = 1024 * 1024
+
+
+def signature(secret, body, callback_url):
+    """Return Trello's X-Trello-Webhook value: base64(HMAC-SHA1(secret, body + callbackURL))."""
+    digest = hmac.new(secret.encode(), body + callback_url.encode(), hashlib.sha1).digest()
+    return base64.b64encode(digest).decode()
+
+
+def signature_is_valid(secret, body, callback_url, header):
+    """Compare the header with the expected signature in constant time."""
+    if not secret or not header:
+        return False
+    return hmac.compare_digest(signature(secret, body, callback_url), header)
+
+
+def callback_url():
+    """Return the callback URL exactly as registered with Trello."""
+    return current_app.config["PUBLIC_URL"] + "/webhooks/trello"
+
+
+@bp.route("/trello", methods=["HEAD"])
+def trello_check():
+    """Answer Trello's creation check; Flask adds HEAD only to GET routes, so it is listed here."""
+    return "", 200
+
+
+def _read_body():
+    """Return the raw body, or None when it is over the limit."""
+    length = request.content_length
+    if length is not None and length > MAX_BODY:
+        return None
+    body = request.stream.read(MAX_BODY + 1)
+    return None if len(body) > MAX_BODY else body
+
+
+@bp.post("/trello")
+def trello_delivery():
+    """Verify, then record the action once; never call Trello here and never answer 410."""
+    body = _read_body()
+    if body is None:
+        return "", 413
+    secret = current_app.config["TRELLO_API_SECRET"]
+    header = request.headers.get("X-Trello-Webhook", "")
+    if not signature_is_valid(secret, body, callback_url(), header):
+        return "", 401
+    try:
+        payload = json.loads(body)
+        action = payload["action"]
+        action_id, action_type = str(action["id"]), str(action["type"])
+        board_id = (action.get("data") or {}).get("board", {}).get("id")
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return "", 400
+    programme = programme_for_board(board_id) if isinstance(board_id, str) else None
+    if programme is None:
+        return "", 200
+    return _record(programme, action_id, action_type, action)
+
+
+def _record(programme, action_id, action_type, action):
+    """Store the action by id; a repeat delivery is acknowledged and ignored."""
+    if db.session.query(WebhookEvent.id).filter_by(action_id=action_id[:24]).first():
+        return "", 200
+    event = WebhookEvent(
+        programme_id=programme.id,
+        action_id=action_id[:24],
+        action_type=action_type[:64],
+        action_date=str(action.get("date", ""))[:40],
+        payload=action,
+    )
+    db.session.add(event)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # The same action arrived twice at once; the other request recorded it.
+        db.session.rollback()
+    log.info("webhook action %s (%s) recorded", action_id, action_type)
+    return "", 200

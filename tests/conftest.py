@@ -1,0 +1,135 @@
+"""Shared fixtures: the app on SQLite (and PostgreSQL with TEST_DATABASE_URL) and the sandbox."""
+
+import os
+import shutil
+import socket
+import threading
+
+import pytest
+from sqlalchemy import create_engine, text
+from werkzeug.serving import make_server
+
+from app import create_app
+from app.db import db
+
+pytest_plugins = ["tests.sandbox_fixtures"]
+
+BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
+
+
+def _postgres_url():
+    """Return TEST_DATABASE_URL in the form SQLAlchemy needs for psycopg 3."""
+    from app.db import database_uri
+
+    return database_uri(os.environ["TEST_DATABASE_URL"], "")
+
+
+def _reset_postgres(url):
+    """Drop everything in the test database so each test migrates from nothing."""
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+def _migrate(app):
+    """Bring the schema up to date through the real migrations."""
+    import flask_migrate
+
+    with app.app_context():
+        flask_migrate.upgrade()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory, sandbox_server):
+    """Migrate one SQLite file per session; tests copy it instead of migrating again."""
+    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
+    app = create_app(_test_config(f"sqlite:///{path}", sandbox_server, "http://127.0.0.1:9"))
+    _migrate(app)
+    _dispose(app)
+    return path
+
+
+def _test_config(uri, sandbox_server, public_url):
+    """Return the overrides every test app gets."""
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key",
+        "SQLALCHEMY_DATABASE_URI": uri,
+        "SANDBOX": True,
+        "SANDBOX_URL": sandbox_server.url,
+        "TRELLO_API_BASE": sandbox_server.api_base,
+        "PUBLIC_URL": public_url,
+        "MAIL_URL": "sandbox",
+        "OUTBOX_BACKOFF_SECONDS": 0.0,
+        "TRELLO_TIMEOUT": 5.0,
+    }
+
+
+def _dispose(app):
+    """Close the app's database connections so PostgreSQL can drop the schema next time."""
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def free_port():
+    """Return a TCP port that was free a moment ago on the loopback interface."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(params=BACKENDS)
+def database_uri(request, tmp_path, sqlite_template):
+    """Yield a fresh, migrated database URI: SQLite always, PostgreSQL when configured."""
+    if request.param == "sqlite":
+        path = tmp_path / "app.sqlite3"
+        shutil.copy(sqlite_template, path)
+        yield f"sqlite:///{path}", False
+    else:
+        url = _postgres_url()
+        _reset_postgres(url)
+        yield url, True
+
+
+@pytest.fixture
+def app_port():
+    """Reserve the live app's port, so PUBLIC_URL is known before the app is built."""
+    return free_port()
+
+
+@pytest.fixture
+def app(database_uri, sandbox, tmp_path, monkeypatch, app_port):
+    """Yield the app bound to a fresh database and a reset sandbox."""
+    monkeypatch.setenv("INSTANCE_PATH", str(tmp_path / "instance"))
+    uri, needs_migration = database_uri
+    application = create_app(_test_config(uri, sandbox, f"http://127.0.0.1:{app_port}"))
+    if needs_migration:
+        _migrate(application)
+    yield application
+    _dispose(application)
+
+
+@pytest.fixture
+def client(app):
+    """A test client for the app."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    """A CLI runner for the app's commands."""
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def live_app(app, app_port):
+    """Serve the app over real HTTP on PUBLIC_URL so the sandbox can call it (webhooks)."""
+    server = make_server("127.0.0.1", app_port, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield app
+    server.shutdown()
+    server.server_close()

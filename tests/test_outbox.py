@@ -1,0 +1,151 @@
+"""The outbox: writes wait out a Trello outage and then happen exactly once."""
+
+from datetime import timedelta
+
+import pytest
+import requests
+from sqlalchemy import select
+
+from app import create_app, outbox, trello_gateway
+from app.db import db
+from app.models import OutboxEntry, utcnow
+from app.programmes import current_programme
+from app.sandbox.server import SandboxServer
+from app.trello_gateway import get_gateway
+from app.trello_writes import queue_update_card
+from tests.conftest import _dispose, _test_config, free_port
+
+
+def _later():
+    """A moment far enough ahead that every backed-off entry is due."""
+    return utcnow() + timedelta(hours=2)
+
+
+def _card(app):
+    """Set up the board and create one card directly; return its id."""
+    from app.board import setup_board
+
+    with app.app_context():
+        setup_board()
+        list_id = current_programme().list_id("signups")
+        return get_gateway().create_card(list_id, "Ada Lovelace · Analytical Council")["id"]
+
+
+def _entries(app):
+    with app.app_context():
+        return [
+            (e.status, e.attempts, e.last_error) for e in db.session.scalars(select(OutboxEntry))
+        ]
+
+
+def test_entry_rolled_back_with_its_change_is_never_sent(app):
+    with app.app_context():
+        queue_update_card(current_programme(), "5a4db0a4d0000000000000ff", name="x")
+        db.session.rollback()
+        assert outbox.run_due() == {}
+    assert _entries(app) == []
+
+
+def test_queued_write_is_applied_once_and_never_repeated(app, sandbox):
+    card_id = _card(app)
+    with app.app_context():
+        queue_update_card(current_programme(), card_id, name="Renamed · Org", desc="hello")
+        db.session.commit()
+        assert outbox.run_due() == {"done": 1}
+        assert outbox.run_due(now=_later()) == {}
+    puts = [r for r in sandbox.requests() if r["method"] == "PUT" and card_id in r["path"]]
+    assert len(puts) == 1
+
+
+@pytest.fixture
+def own_sandbox(tmp_path):
+    """A sandbox on a fixed port with state on disk, so it can go down and come back."""
+    port, state = free_port(), str(tmp_path / "sandbox.sqlite3")
+    server = SandboxServer(port=port, state_path=state, rate_limits=False)
+    server.start()
+    holder = {"server": server}
+    yield holder, port, state
+    holder["server"].stop()
+
+
+def test_write_waits_while_trello_is_down_and_happens_once_when_it_returns(
+    own_sandbox, database_uri, tmp_path, monkeypatch
+):
+    holder, port, state = own_sandbox
+    monkeypatch.setenv("INSTANCE_PATH", str(tmp_path / "instance"))
+    config = _test_config(database_uri[0], holder["server"], "http://127.0.0.1:9")
+    app = create_app({**config, "TRELLO_MAX_RETRIES": 1, "TRELLO_TIMEOUT": 1.0})
+    if database_uri[1]:
+        from tests.conftest import _migrate
+
+        _migrate(app)
+    card_id = _card(app)
+    holder["server"].stop()
+    with app.app_context():
+        queue_update_card(current_programme(), card_id, name="Grace Hopper · Navy")
+        db.session.commit()
+        assert outbox.run_due() == {"pending": 1}
+    [(status, attempts, error)] = _entries(app)
+    assert (status, attempts) == ("pending", 1) and "Error" in error
+
+    holder["server"] = SandboxServer(port=port, state_path=state, rate_limits=False)
+    holder["server"].start()
+    with app.app_context():
+        assert outbox.run_due(now=_later()) == {"done": 1}
+        assert outbox.run_due(now=_later()) == {}
+        assert get_gateway().card(card_id)["name"] == "Grace Hopper · Navy"
+    log = requests.get(holder["server"].url + "/sandbox/control/requests", timeout=5).json()
+    puts = [r for r in log if r["method"] == "PUT"]
+    assert len(puts) == 1
+    _dispose(app)
+
+
+def test_trello_refusal_fails_the_entry_at_once_with_the_reason(app, sandbox):
+    with app.app_context():
+        queue_update_card(current_programme(), "5a4db0a4d0000000000000ff", name="nobody")
+        db.session.commit()
+        assert outbox.run_due() == {"failed": 1}
+    [(status, attempts, error)] = _entries(app)
+    assert status == "failed" and attempts == 1
+    assert "not found" in error.lower()
+
+
+def test_transient_failures_are_retried_a_bounded_number_of_times(app, sandbox):
+    card_id = _card(app)
+    # The gateway's own retries are tested elsewhere; here each outbox attempt is one request.
+    app.config.update(OUTBOX_MAX_ATTEMPTS=3, TRELLO_MAX_RETRIES=0)
+    trello_gateway.init_app(app)
+    sandbox.control("faults", status=503, count=1000)
+    with app.app_context():
+        queue_update_card(current_programme(), card_id, name="never")
+        db.session.commit()
+        statuses = [outbox.run_due(now=_later()) for _ in range(4)]
+    assert statuses == [{"pending": 1}, {"pending": 1}, {"failed": 1}, {}]
+    [(status, attempts, _)] = _entries(app)
+    assert (status, attempts) == ("failed", 3)
+
+
+def test_writes_to_one_card_keep_their_order_behind_a_failure(app, sandbox):
+    card_id = _card(app)
+    with app.app_context():
+        programme = current_programme()
+        first = queue_update_card(programme, card_id, name="first")
+        queue_update_card(programme, card_id, name="second")
+        db.session.commit()
+        first.available_at = _later()
+        db.session.commit()
+        assert outbox.run_due() == {}
+        assert outbox.run_due(now=_later() + timedelta(seconds=1)) == {"done": 2}
+        assert get_gateway().card(card_id)["name"] == "second"
+
+
+def test_worker_command_drains_the_outbox(app, runner, sandbox):
+    card_id = _card(app)
+    with app.app_context():
+        queue_update_card(current_programme(), card_id, desc="from the worker")
+        db.session.commit()
+    result = runner.invoke(args=["worker", "--once"])
+    assert result.exit_code == 0, result.output
+    assert "1 done" in result.output
+    with app.app_context():
+        assert get_gateway().card(card_id)["desc"] == "from the worker"
