@@ -43,7 +43,8 @@ def rate_limits():
     enabled = _body().get("enabled")
     if not isinstance(enabled, bool):
         return _refuse("give enabled: true or false")
-    sandbox().limiter.enabled = enabled
+    # Switching on starts with empty windows: traffic sent while limits were off is not owed.
+    sandbox().limiter.reset(enabled)
     return jsonify(enabled=enabled)
 
 

@@ -21,7 +21,7 @@ CREATE INDEX IF NOT EXISTS docs_kind_parent ON docs (kind, parent);
 """
 # Kinds that survive a reset: the JWT signing key, so verifiers may cache it.
 KEPT_KINDS = ("key",)
-LOG_CAP = 2000
+LOG_CAP = 10000
 
 
 class Store:
@@ -117,8 +117,11 @@ class Store:
             )
             seq = cursor.lastrowid
             if seq % 100 == 0:
+                # seq numbers every document, not just this log's: trim by this log's own count.
                 self.db.execute(
-                    "DELETE FROM docs WHERE kind = ? AND seq < ?", (kind, seq - LOG_CAP)
+                    "DELETE FROM docs WHERE kind = ? AND seq <= (SELECT seq FROM docs"
+                    " WHERE kind = ? ORDER BY seq DESC LIMIT 1 OFFSET ?)",
+                    (kind, kind, LOG_CAP),
                 )
         return seq
 
