@@ -1,0 +1,250 @@
+"""The draw: fair rotation of the odd role, unbiased and reproducible draws, bends, seeds."""
+
+import random
+from collections import Counter
+
+import pytest
+
+from app.pairing import (
+    Bend,
+    Person,
+    Policy,
+    PoolTooSmall,
+    new_seed,
+    parse_seed,
+    plan_round,
+)
+from tests.test_pairing_reference import all_draws, chi_square_p, counts
+
+
+def people_from(orgs, met=(), roles=None):
+    """Return people with ids 1..n from a string of organisation letters and met pairs."""
+    roles = roles or {}
+    return [
+        Person(
+            id=n,
+            organisation=org,
+            past_partners=frozenset(b for a, b in met if a == n) | {a for a, b in met if b == n},
+            odd_roles=roles.get(n, ()),
+        )
+        for n, org in enumerate(orgs, start=1)
+    ]
+
+
+def draw_key(plan):
+    """Return a plan's groups as an order-free key, keeping who joined the trio."""
+    return frozenset(frozenset(g) for g in plan.groups), plan.odd_one
+
+
+def play_rounds(people, policy, rounds, seed=7):
+    """Run rounds back to back, feeding each plan into the next round's history."""
+    plans = []
+    for number in range(1, rounds + 1):
+        plan = plan_round(people, policy, random.Random(seed * 1000 + number), number)
+        plans.append(plan)
+        people = [
+            Person(
+                p.id,
+                p.organisation,
+                p.past_partners | set(plan.partners_of(p.id)),
+                p.odd_roles + ((number,) if p.id == plan.odd_one else ()),
+            )
+            for p in people
+        ]
+    return plans, people
+
+
+# Unbiased and reproducible
+
+
+def test_four_strangers_get_each_of_the_three_pairings_a_third_of_the_time():
+    people = people_from("ABCD")
+    tally = Counter(draw_key(plan_round(people, Policy(), random.Random(s))) for s in range(3000))
+    assert len(tally) == 3
+    assert chi_square_p(list(tally.values()), [1000] * 3) > 0.001
+
+
+def test_a_trio_round_is_uniform_over_who_joins_and_how_the_rest_pair():
+    people = people_from("ABCDE")
+    tally = Counter(draw_key(plan_round(people, Policy(), random.Random(s))) for s in range(6000))
+    # Five people could join the trio; the other four pair three ways; the trio is one of two.
+    assert len(tally) == len(list(all_draws(people, "trio"))) == 30
+    assert chi_square_p(list(tally.values()), [200] * 30) > 0.001
+
+
+def test_draws_are_uniform_among_those_that_keep_colleagues_apart():
+    people = people_from("AABBCC")
+    tally = Counter(draw_key(plan_round(people, Policy(), random.Random(s))) for s in range(4000))
+    assert len(tally) == 8  # of 15 pairings, 8 keep every pair across organisations
+    assert all(counts(people, [tuple(g) for g in key[0]]) == (0, 0) for key in tally)
+    assert chi_square_p(list(tally.values()), [500] * 8) > 0.001
+
+
+@pytest.mark.parametrize("size", [7, 9, 40, 301])
+def test_the_same_seed_and_people_in_any_order_give_the_same_plan(size):
+    people = people_from(random.Random(size).choices("ABCDE", k=size))
+    shuffled = people[::-1]
+    random.Random(1).shuffle(shuffled)
+    first = plan_round(people, Policy(), random.Random(99), round_number=3)
+    assert plan_round(shuffled, Policy(), random.Random(99), round_number=3) == first
+    assert plan_round(people, Policy(), random.Random(100), round_number=3) != first
+
+
+# Fair rotation of the odd role
+
+
+@pytest.mark.parametrize("size", [7, 9, 21])
+@pytest.mark.parametrize("odd", ["trio", "sit_out"])
+def test_nobody_takes_the_odd_role_twice_before_everyone_has_once(size, odd):
+    orgs = random.Random(size).choices("ABC", k=size)
+    plans, people = play_rounds(people_from(orgs), Policy(odd=odd), rounds=20)
+    odd_ones = [plan.odd_one for plan in plans]
+    for start in range(len(odd_ones)):
+        window = odd_ones[start : start + size]
+        assert len(set(window)) == len(window), f"repeat within {size} rounds: {window}"
+    assert all(a != b for a, b in zip(odd_ones, odd_ones[1:], strict=False))
+    turns = {len(p.odd_roles) for p in people}
+    assert max(turns) - min(turns) <= 1
+    if odd == "sit_out":
+        assert all(plan.sits_out == plan.odd_one for plan in plans)
+
+
+def test_a_newcomer_who_has_never_had_the_odd_role_is_due_it():
+    roles = {1: (1,), 2: (2,), 3: (3,), 4: (4,)}
+    for seed in range(20):
+        plan = plan_round(people_from("ABCDE", roles=roles), Policy(), random.Random(seed))
+        assert plan.odd_one == 5
+
+
+def test_whoever_had_the_odd_role_last_round_is_spared_even_with_the_fewest_turns():
+    roles = {1: (1, 5), 2: (2, 6), 3: (3, 7), 4: (4, 8), 5: (9,)}
+    for seed in range(20):
+        plan = plan_round(people_from("ABCDE", roles=roles), Policy("sit_out"), random.Random(seed))
+        # 5 has had it least but had it last; of the rest, 1 has waited longest.
+        assert plan.sits_out == 1 and plan.partners_of(1) == ()
+
+
+def test_the_person_who_joins_a_trio_is_listed_last_in_it():
+    plan = plan_round(
+        people_from("ABCDE", roles={1: (1,), 2: (2,), 3: (3,), 4: (4,)}), Policy(), random.Random(3)
+    )
+    trio = next(group for group in plan.groups if len(group) == 3)
+    assert trio[-1] == plan.odd_one == 5
+    assert set(plan.partners_of(5)) == set(trio[:2])
+    assert len(plan.pairs) == 3 + 1
+
+
+# Rules that bend, and why
+
+
+def test_two_colleagues_are_still_paired_and_the_bend_says_why():
+    people = [Person(1, "Acme Ltd"), Person(2, "  acme   LTD ")]
+    plan = plan_round(people, Policy(), random.Random(0))
+    assert plan.groups == ((1, 2),)
+    assert plan.bent == (
+        Bend(
+            "different_org",
+            ((1, 2),),
+            "every possible draw with the fewest repeats has at least 1 same-organisation pair: "
+            "Acme Ltd has 2 of the 2 people drawn",
+        ),
+    )
+
+
+def test_three_people_from_two_organisations_who_have_all_met_bend_both_rules():
+    people = people_from("AAB", met=[(1, 2), (1, 3), (2, 3)])
+    plan = plan_round(people, Policy(), random.Random(0))
+    assert [len(group) for group in plan.groups] == [3]
+    no_repeat, different_org = plan.bent
+    assert no_repeat.rule == "no_repeat" and no_repeat.pairs == ((1, 2), (1, 3), (2, 3))
+    assert no_repeat.reason == (
+        "every possible draw has at least 3 repeated pairs: "
+        "3 of the 3 possible pairs among these 3 people have met before"
+    )
+    assert different_org.pairs == ((1, 2),) and "A has 2 of the 3 people" in different_org.reason
+
+
+def test_a_pair_who_met_before_meet_again_only_when_every_draw_repeats_one():
+    assert plan_round(people_from("AB", met=[(1, 2)]), Policy(), random.Random(0)).repeats == (
+        (1, 2),
+    )
+    for seed in range(50):
+        plan = plan_round(people_from("ABCD", met=[(1, 2), (3, 4)]), Policy(), random.Random(seed))
+        assert plan.repeats == () and plan.bent == ()
+
+
+def test_with_colleagues_allowed_they_are_listed_but_nothing_bends():
+    plan = plan_round(people_from("AA"), Policy(same_org="allow"), random.Random(0))
+    assert plan.same_org_pairs == ((1, 2),) and plan.bent == ()
+
+
+def test_a_majority_organisation_in_a_big_pool_gets_the_proven_fewest_colleague_pairs():
+    people = people_from(["Acme"] * 70 + [f"Org {n % 9}" for n in range(30)])
+    plan = plan_round(people, Policy(), random.Random(5))
+    assert plan.search == "swaps" and plan.proven
+    assert len(plan.same_org_pairs) == 70 - 50 and plan.repeats == ()
+    assert plan.bent[0].reason.endswith("Acme has 70 of the 100 people drawn")
+
+
+def test_a_big_pool_with_twenty_rounds_of_history_draws_with_no_rule_bent():
+    rng = random.Random(11)
+    orgs = rng.choices([f"Org {n}" for n in range(40)], [1 / (n + 1) for n in range(40)], k=400)
+    plans, _ = play_rounds(people_from(orgs), Policy(), rounds=20)
+    assert all(plan.bent == () and plan.proven for plan in plans)
+
+
+# Bad input
+
+
+@pytest.mark.parametrize("size", [0, 1])
+def test_a_pool_of_fewer_than_two_is_refused(size):
+    with pytest.raises(PoolTooSmall, match=f"at least 2 people to pair; the pool has {size}"):
+        plan_round(people_from("A" * size), Policy(), random.Random(0))
+    assert issubclass(PoolTooSmall, ValueError)
+
+
+def test_the_same_person_twice_is_refused():
+    with pytest.raises(ValueError, match="person 1 appears twice"):
+        plan_round([Person(1, "A"), Person(1, "B"), Person(2, "C")], Policy(), random.Random(0))
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [({"odd": "pairs"}, "odd must be 'trio' or 'sit_out'"), ({"same_org": "no"}, "'avoid' or")],
+)
+def test_an_unknown_policy_value_is_refused(settings, message):
+    with pytest.raises(ValueError, match=message):
+        Policy(**settings)
+
+
+# Seeds
+
+
+@pytest.mark.parametrize(
+    ("text", "seed"),
+    [
+        ("0", 0),
+        (" 42\n", 42),
+        (str(2**63 - 1), 2**63 - 1),
+        ("1234567890123456", 1234567890123456),  # all digits: decimal, even at 16 long
+        ("00000000000000ff", 255),
+        ("7FFFFFFFFFFFFFFF", 2**63 - 1),
+    ],
+)
+def test_a_seed_is_read_as_decimal_or_sixteen_hex_digits(text, seed):
+    assert parse_seed(text) == seed
+
+
+@pytest.mark.parametrize(
+    "text", ["", "-1", "1.5", "1e3", "abc", "0x10", "fffffffffffffff", "٣", str(2**63), "f" * 16]
+)
+def test_anything_else_is_not_a_seed(text):
+    with pytest.raises(ValueError, match="seed"):
+        parse_seed(text)
+
+
+def test_a_new_seed_reads_back_in_either_spelling():
+    for source in (random.SystemRandom(), random.Random(3)):
+        seed = new_seed(source)
+        assert 0 <= seed < 2**63
+        assert parse_seed(str(seed)) == parse_seed(format(seed, "016x")) == seed
