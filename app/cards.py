@@ -1,0 +1,46 @@
+"""Card text the service owns: names, descriptions split at a marked line, Markdown made inert."""
+
+import re
+
+MARKER = "— UnMentoring keeps the text below up to date; write above this line —"
+# Characters that make Trello Markdown links, images, emphasis, headings or HTML.
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+!|<>~])")
+_URL = re.compile(r"(?i)\b(https?|ftp|mailto|www)([:.])")
+_DOMAIN = re.compile(r"\b(?:[\w-]+\.)+[^\W\d_]{2,}\b")
+
+
+def plain(text):
+    """Return text that Trello shows as written: no links, images or formatting smuggled in."""
+    text = " ".join(str(text or "").split())
+    # Bare domains and addresses autolink too: their dots become look-alike one-dot leaders.
+    text = _DOMAIN.sub(lambda found: found.group(0).replace(".", "\u2024"), text)
+    text = _MARKDOWN.sub(r"\\\1", text)
+    # A zero-width joiner after the scheme stops Trello's autolinker turning text into a link.
+    return _URL.sub("\\1\u200d\\2", text)
+
+
+def card_name(full_name, organisation):
+    """Return a participant card's name: `Full Name · Organisation`."""
+    return f"{plain(full_name)} · {plain(organisation)}"
+
+
+def organiser_part(desc):
+    """Return what organisers wrote above the marker (all of it when there is no marker)."""
+    desc = desc or ""
+    if MARKER not in desc:
+        return desc.strip()
+    return desc.split(MARKER, 1)[0].strip()
+
+
+def compose(organiser_text, service_text):
+    """Return a description: the organisers' text, the marker, then the service's text."""
+    head = f"{organiser_text.strip()}\n\n" if organiser_text and organiser_text.strip() else ""
+    return f"{head}{MARKER}\n\n{service_text.strip()}"
+
+
+def person_text(person):
+    """Return what the board may know of a person: organisation and topics, never contacts."""
+    lines = [f"Organisation: {plain(person.organisation)}"]
+    if person.topics:
+        lines.append(f"Would like to talk about: {plain(person.topics)}")
+    return "\n".join(lines)

@@ -1,0 +1,183 @@
+"""Apply a stored round to the board: one read of the board, then one write per card that differs.
+
+Re-running after a crash or an outage reads the board again and writes only what is still
+wrong, so an interrupted round finishes to the same board as an uninterrupted one.
+"""
+
+import contextvars
+import re
+
+from sqlalchemy import select
+
+from app import outbox
+from app.cards import compose, organiser_part, person_text
+from app.db import db
+from app.models import Person, Programme, utcnow
+from app.rounds import describe
+from app.rounds.models import Round
+from app.trello_gateway import get_gateway
+
+# The CLI sets this to draw its progress bar; the worker leaves it unset.
+progress = contextvars.ContextVar("round_progress", default=None)
+ROUND_LABEL = re.compile(r"^Round \d+$")
+STEP = 1024  # Trello's own spacing between card positions
+
+
+class BoardNotReady(outbox.PermanentError):
+    """The board lacks the lists the round needs: run setup-board first."""
+
+
+@outbox.handler("round.apply")
+def apply_round(payload, entry=None):
+    """Bring the board in line with one stored round; safe to run again at any point."""
+    round_ = db.session.get(Round, payload["round_id"])
+    programme = db.session.get(Programme, round_.programme_id)
+    gateway = get_gateway()
+    board = _Board(gateway.board_state(), programme)
+    people = _people(round_)
+    round_.label_id = board.ensure_label(gateway, round_.name)
+    _archive_previous_round_card(gateway, board, programme, round_)
+    short_urls = {pid: board.short_url(p.trello_card_id) for pid, p in people.items()}
+    round_.left_out = [pid for pid, url in short_urls.items() if url is None]
+    groups = [g.person_ids for g in round_.groups]
+    base = _ensure_round_card(gateway, board, round_, groups, short_urls)
+    _checkpoint(round_, entry)
+    targets = list(_member_targets(board, round_, groups, people, short_urls, base))
+    for index, (card_id, fields) in enumerate(targets, start=1):
+        if board.differs(card_id, fields):
+            gateway.update_card(card_id, **fields)
+        round_.cards_done = index
+        _checkpoint(round_, entry)
+    _move_out_others(gateway, board, round_, set(people))
+    round_.status, round_.applied_at = "applied", utcnow()
+    _checkpoint(round_, entry)
+    return {"round": round_.number, "cards": len(targets), "left_out": round_.left_out}
+
+
+def _checkpoint(round_, entry):
+    """Commit progress, keep the worker's lease alive, and tell the CLI how far we are."""
+    if entry is not None:
+        entry.locked_until = utcnow() + outbox.LEASE
+    db.session.commit()
+    report = progress.get()
+    if report is not None:
+        report(round_.cards_done, round_.cards_total)
+
+
+def _people(round_):
+    """Return the round's people by id."""
+    ids = [pid for group in round_.groups for pid in group.person_ids]
+    return {p.id: p for p in db.session.scalars(select(Person).where(Person.id.in_(ids)))}
+
+
+class _Board:
+    """The board as read once at the start: lists, open cards and labels by id."""
+
+    def __init__(self, state, programme):
+        self.cards = {card["id"]: card for card in state.get("cards", [])}
+        self.labels = {label["id"]: label.get("name", "") for label in state.get("labels", [])}
+        open_lists = {item["id"] for item in state.get("lists", []) if not item.get("closed")}
+        self.lists = {}
+        for key in ("signups", "matched", "shared", "paused"):
+            list_id = programme.list_id(key)
+            if list_id not in open_lists:
+                raise BoardNotReady(f"the {key} list is missing: run `flask setup-board`")
+            self.lists[key] = list_id
+
+    def short_url(self, card_id):
+        """Return an open card's short URL, or None when the card is gone."""
+        card = self.cards.get(card_id or "")
+        return card.get("shortUrl") if card else None
+
+    def ensure_label(self, gateway, name):
+        """Return the id of the label with this name, creating it once."""
+        for label_id, label_name in self.labels.items():
+            if label_name == name:
+                return label_id
+        label = gateway.create_label(name, "purple")
+        self.labels[label["id"]] = name
+        return label["id"]
+
+    def differs(self, card_id, fields):
+        """Tell whether a card is not yet as the round wants it."""
+        card = self.cards[card_id]
+        return (
+            card.get("idList") != fields["list_id"]
+            or float(card.get("pos", 0)) != float(fields["pos"])
+            or set(card.get("idLabels", [])) != set(fields["label_ids"])
+            or (card.get("desc") or "") != fields["desc"]
+        )
+
+
+def _archive_previous_round_card(gateway, board, programme, round_):
+    """Archive the previous round's card if it is still open."""
+    query = select(Round.round_card_id).where(
+        Round.programme_id == programme.id, Round.number == round_.number - 1
+    )
+    card_id = db.session.scalar(query)
+    if card_id and card_id in board.cards:
+        gateway.update_card(card_id, closed=True)
+        del board.cards[card_id]
+
+
+def _ensure_round_card(gateway, board, round_, groups, short_urls):
+    """Create the round card at the top of Matched once; return the position cards follow."""
+    name = describe.round_card_name(round_, sum(1 for g in groups if len(g) >= 2))
+    desc = describe.round_card_desc(round_, groups, short_urls)
+    card = board.cards.get(round_.round_card_id or "")
+    if card is None:
+        card = gateway.create_card(board.lists["matched"], name, desc=desc, pos="top")
+        board.cards[card["id"]] = card
+        round_.round_card_id = card["id"]
+    elif card.get("desc") != desc or card.get("name") != name:
+        card = {**card, **gateway.update_card(card["id"], name=name, desc=desc)}
+    return float(card.get("pos", 0))
+
+
+def _member_targets(board, round_, groups, people, short_urls, base):
+    """Yield (card id, one-PUT fields) for every grouped person whose card is on the board."""
+    position = base
+    for ids in groups:
+        for pid in ids:
+            if short_urls[pid] is None:
+                continue
+            position += STEP
+            person, card = people[pid], board.cards[people[pid].trello_card_id]
+            partners = [people[other] for other in ids if other != pid]
+            service = describe.member_service_text(person, round_, partners, short_urls)
+            labels = [lid for lid in card.get("idLabels", []) if not _is_round_label(board, lid)]
+            yield (
+                card["id"],
+                {
+                    "list_id": board.lists["matched"],
+                    "pos": position,
+                    "label_ids": labels + [round_.label_id],
+                    "desc": compose(organiser_part(card.get("desc")), service),
+                },
+            )
+
+
+def _is_round_label(board, label_id):
+    """Tell whether a label is one of the `Round N` labels."""
+    return bool(ROUND_LABEL.match(board.labels.get(label_id, "")))
+
+
+def _move_out_others(gateway, board, round_, in_round):
+    """Move earlier rounds' cards out of Matched and Shared: to Paused or back to Sign-ups."""
+    watched = {board.lists["matched"], board.lists["shared"]}
+    reasons = dict(map(tuple, round_.waiting or []))
+    by_card = {
+        p.trello_card_id: p
+        for p in db.session.scalars(
+            select(Person).where(Person.programme_id == round_.programme_id)
+        )
+        if p.trello_card_id
+    }
+    for card_id, card in list(board.cards.items()):
+        person = by_card.get(card_id)
+        if card.get("idList") not in watched or person is None or person.id in in_round:
+            continue
+        paused = person.status == "paused" or reasons.get(person.id) in ("paused", "skipping")
+        target = board.lists["paused" if paused else "signups"]
+        desc = compose(organiser_part(card.get("desc")), person_text(person))
+        gateway.update_card(card_id, list_id=target, pos="bottom", desc=desc)

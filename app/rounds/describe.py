@@ -1,0 +1,52 @@
+"""The text a round writes on the board: round card name and description, partner lines."""
+
+from app.cards import person_text, plain
+
+DESC_LIMIT = 16384  # Trello's limit on a card description, in characters
+RULE_TEXT = {
+    "trio": "an odd count makes one group of three",
+    "sit_out": "with an odd count one person sits out",
+    "avoid": "people from the same organisation are not paired while another draw exists",
+    "allow": "people from the same organisation may be paired",
+}
+
+
+def round_card_name(round_, pairs):
+    """Return `Round N · <date> · <k> pairs`."""
+    return f"Round {round_.number} · {round_.round_date.isoformat()} · {pairs} pairs"
+
+
+def round_card_desc(round_, groups, short_urls):
+    """Return the round card's description: seed, rules, rules that bent, and the pairs as links."""
+    lines = [
+        f"Seed: {round_.seed}",
+        f"Meet by: {round_.meet_by.isoformat()}",
+        "",
+        "Rules: pairs of two; nobody is paired with an earlier partner while another draw "
+        f"exists; {RULE_TEXT[round_.policy['same_org']]}; {RULE_TEXT[round_.policy['odd']]}.",
+    ]
+    for bend in round_.bent or []:
+        lines.append(f"Had to bend ({bend['rule']}): {plain(bend['reason'])}")
+    lines += ["", "Pairs:"]
+    budget = DESC_LIMIT - len("\n".join(lines)) - 100
+    for number, ids in enumerate(groups, start=1):
+        links = " + ".join(short_urls.get(pid, "(card missing)") for pid in ids)
+        line = f"{number}. {links}"
+        budget -= len(line) + 1
+        if budget < 0:
+            # Trello refuses longer descriptions; every member card still links its partner.
+            lines.append(f"…and {len(groups) - number + 1} more: each card links its partner.")
+            break
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def member_service_text(person, round_, partners, short_urls):
+    """Return the service's part of a matched card: round, partner links, organisation, topics."""
+    links = ", ".join(short_urls.get(p.id, "(card missing)") for p in partners)
+    lines = [
+        f"Round {round_.number} · meet by {round_.meet_by.isoformat()}",
+        f"Partner{'s' if len(partners) > 1 else ''}: {links}",
+        person_text(person),
+    ]
+    return "\n".join(lines)

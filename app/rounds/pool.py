@@ -1,0 +1,95 @@
+"""Who is in a round's pool, and the history the draw must respect, read from the database."""
+
+import hashlib
+import json
+from collections import defaultdict
+
+from sqlalchemy import select
+
+from app.db import db
+from app.models import Person
+from app.pairing import Person as Candidate
+from app.rounds.models import Group, GroupMember, Round
+
+
+def last_round(programme):
+    """Return the programme's latest round, or None before the first."""
+    query = select(Round).where(Round.programme_id == programme.id)
+    return db.session.scalar(query.order_by(Round.number.desc()).limit(1))
+
+
+def _people_in(round_):
+    """Return the ids of everyone grouped in a round."""
+    if round_ is None:
+        return set()
+    query = select(GroupMember.person_id).join(Group).where(Group.round_id == round_.id)
+    return set(db.session.scalars(query))
+
+
+def eligible_people(programme, round_date):
+    """Return (pool, waiting): confirmed active people who take part this round, and why not."""
+    query = select(Person).where(Person.programme_id == programme.id, Person.status == "active")
+    previous = _people_in(last_round(programme))
+    pool, waiting = [], []
+    for person in db.session.scalars(query.order_by(Person.id)):
+        reason = _reason_to_wait(person, round_date, previous)
+        (waiting if reason else pool).append((person, reason) if reason else person)
+    return pool, waiting
+
+
+def _reason_to_wait(person, round_date, previous):
+    """Return why a person sits this round out by their own choice, or None."""
+    if person.confirmed_at is None or person.left_at is not None:
+        return "not confirmed"
+    if person.paused_until is not None and person.paused_until >= round_date:
+        return "paused"
+    if getattr(person, "skip_next_round", False):
+        return "skipping"
+    if person.frequency == "every_other" and person.id in previous:
+        return "every other round"
+    if not person.trello_card_id:
+        return "card not yet on the board"
+    return None
+
+
+def history(programme, person_ids):
+    """Return {person id: (past partner ids, rounds in which they were the odd one)}."""
+    partners, odd = defaultdict(set), defaultdict(list)
+    rows = db.session.execute(
+        select(GroupMember.group_id, GroupMember.person_id)
+        .join(Group)
+        .join(Round)
+        .where(Round.programme_id == programme.id)
+    )
+    groups = defaultdict(list)
+    for group_id, person_id in rows:
+        groups[group_id].append(person_id)
+    for members in groups.values():
+        for person_id in members:
+            partners[person_id].update(m for m in members if m != person_id)
+    query = select(Round.number, Round.odd_person_id).where(Round.programme_id == programme.id)
+    for number, person_id in db.session.execute(query):
+        if person_id is not None:
+            odd[person_id].append(number)
+    return {pid: (frozenset(partners[pid]), tuple(sorted(odd[pid]))) for pid in person_ids}
+
+
+def candidates(programme, people):
+    """Return the pairing module's view of these people, with their history."""
+    past = history(programme, [p.id for p in people])
+    return [
+        Candidate(
+            id=p.id,
+            organisation=p.organisation,
+            past_partners=past[p.id][0],
+            odd_roles=past[p.id][1],
+        )
+        for p in people
+    ]
+
+
+def pool_hash(candidates_, policy):
+    """Return a fingerprint of the pool and its history, to tell a preview is still current."""
+    data = [[c.id, c.organisation, sorted(c.past_partners), list(c.odd_roles)] for c in candidates_]
+    text = json.dumps([sorted(data), [policy.odd, policy.same_org]], separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()

@@ -1,0 +1,168 @@
+"""Preview a round, then confirm it: the plan is stored first, the board and mail follow."""
+
+import random
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from app import outbox
+from app.db import db
+from app.pairing import Policy, new_seed, plan_round
+from app.rounds import pool as pools
+from app.rounds.models import Group, GroupMember, Round
+from app.trello_gateway import TrelloError, get_gateway
+
+DEFAULT_WINDOW_DAYS = 28
+
+
+class PoolChanged(Exception):
+    """The pool is not the one the preview was drawn from: preview again."""
+
+
+@dataclass
+class Preview:
+    """A draw that has not been stored: what the organiser sees before confirming."""
+
+    number: int
+    seed: int
+    round_date: date
+    meet_by: date
+    policy: Policy
+    plan: object
+    pool_hash: str
+    people: dict
+    waiting: list = field(default_factory=list)
+
+
+def policy_of(programme):
+    """Return the programme's pairing policy from its settings."""
+    settings = programme.settings or {}
+    return Policy(odd=settings.get("odd", "trio"), same_org=settings.get("same_org", "avoid"))
+
+
+def window_days(programme):
+    """Return how many days pairs have to meet."""
+    return int((programme.settings or {}).get("meeting_window_days", DEFAULT_WINDOW_DAYS))
+
+
+def preview_round(programme, seed=None, today=None):
+    """Draw the next round without storing anything; raise PoolTooSmall for 0 or 1 people."""
+    today = today or date.today()
+    seed = new_seed(random.SystemRandom()) if seed is None else seed
+    people, waiting = pools.eligible_people(programme, today)
+    people, waiting = _drop_missing_cards(people, waiting)
+    policy = policy_of(programme)
+    candidates = pools.candidates(programme, people)
+    previous = pools.last_round(programme)
+    number = (previous.number if previous else 0) + 1
+    plan = plan_round(candidates, policy, random.Random(seed), round_number=number)
+    return Preview(
+        number=number,
+        seed=seed,
+        round_date=today,
+        meet_by=today + timedelta(days=window_days(programme)),
+        policy=policy,
+        plan=plan,
+        pool_hash=pools.pool_hash(candidates, policy),
+        people={p.id: p for p in people},
+        waiting=waiting,
+    )
+
+
+def _drop_missing_cards(people, waiting):
+    """Leave out people whose card was deleted or archived by hand, and say so."""
+    try:
+        on_board = {card["id"] for card in get_gateway().cards("open")}
+    except TrelloError:
+        # Trello unreachable: draw anyway; applying the round reports missing cards.
+        return people, waiting
+    missing = [p for p in people if p.trello_card_id not in on_board]
+    kept = [p for p in people if p.trello_card_id in on_board]
+    return kept, waiting + [(p, "card missing on the board") for p in missing]
+
+
+def _same_round(programme, seed):
+    """Return the latest round if it was made with this seed (a second press), else None."""
+    latest = pools.last_round(programme)
+    return latest if latest is not None and latest.seed == str(seed) else None
+
+
+def confirm_round(programme, seed, pool_hash=None, created_by="", today=None):
+    """Store the round drawn with a previewed seed and queue its board writes and mails.
+
+    Returns (round, created). Confirming the same seed again returns the same round.
+    """
+    existing = _same_round(programme, seed)
+    if existing is not None:
+        return existing, False
+    preview = preview_round(programme, seed, today)
+    if pool_hash is not None and pool_hash != preview.pool_hash:
+        raise PoolChanged("the pool changed since the preview: preview again")
+    try:
+        round_ = _store(programme, preview, created_by)
+        db.session.commit()
+    except IntegrityError:
+        # Another organiser confirmed round N at the same moment; theirs stands.
+        db.session.rollback()
+        existing = _same_round(programme, seed)
+        if existing is not None:
+            return existing, False
+        raise PoolChanged("another round was made meanwhile: preview again") from None
+    return round_, True
+
+
+def _store(programme, preview, created_by):
+    """Add the round, its groups and its queued work to the session, all in one transaction."""
+    plan = preview.plan
+    round_ = Round(
+        programme_id=programme.id,
+        number=preview.number,
+        seed=str(preview.seed),
+        pool_hash=preview.pool_hash,
+        policy={"odd": preview.policy.odd, "same_org": preview.policy.same_org},
+        bent=[
+            {"rule": b.rule, "pairs": [list(p) for p in b.pairs], "reason": b.reason}
+            for b in plan.bent
+        ],
+        round_date=preview.round_date,
+        meet_by=preview.meet_by,
+        odd_person_id=plan.odd_one,
+        odd_role=("sit_out" if plan.sits_out is not None else "trio")
+        if plan.odd_one is not None
+        else None,
+        cards_total=sum(len(g) for g in plan.groups),
+        waiting=[[person.id, reason] for person, reason in preview.waiting],
+        created_by=created_by[:64],
+    )
+    db.session.add(round_)
+    db.session.flush()
+    leads = []
+    for position, ids in enumerate(plan.groups):
+        leads.append(_lead(programme, ids))
+        group = Group(round_id=round_.id, position=position, lead_person_id=leads[-1])
+        db.session.add(group)
+        db.session.flush()
+        db.session.add_all(GroupMember(group_id=group.id, person_id=pid) for pid in ids)
+    for person, reason in preview.waiting:
+        if reason == "skipping":
+            person.skip_next_round = False  # they have skipped this round: that was the next one
+    outbox.enqueue(programme, "round.apply", {"round_id": round_.id}, lane=f"board:{programme.id}")
+    from app.rounds.emails import queue_introductions
+
+    queue_introductions(programme, round_, preview, leads)
+    return round_
+
+
+def _lead(programme, ids):
+    """Return who finds a time: whoever in the group has led least often, lowest id on ties."""
+    counts = dict.fromkeys(ids, 0)
+    query = (
+        select(Group.lead_person_id)
+        .join(Round)
+        .where(Round.programme_id == programme.id, Group.lead_person_id.in_(ids))
+    )
+    for person_id in db.session.scalars(query):
+        counts[person_id] += 1
+    return min(ids, key=lambda pid: (counts[pid], pid))

@@ -1,0 +1,129 @@
+"""A 500-person round applied to the rate-limited sandbox: writes per person, 429s, time."""
+
+import os
+import tempfile
+import time
+from datetime import UTC, datetime
+
+import flask_migrate
+import requests
+
+from app import create_app, outbox
+from app.board import setup_board
+from app.db import db
+from app.models import Person, utcnow
+from app.programmes import current_programme
+from app.rounds.service import confirm_round
+from app.sandbox import constants
+from app.sandbox.server import SandboxServer
+
+PEOPLE = 500
+AUTH = {"key": constants.API_KEY, "token": constants.API_TOKEN}
+
+
+def _app(server, folder):
+    """Return an app on a fresh SQLite file, migrated, pointing at the sandbox."""
+    os.environ["INSTANCE_PATH"] = folder
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.sqlite3",
+            "SANDBOX_URL": server.url,
+            "TRELLO_API_BASE": server.api_base,
+            "MAIL_URL": "sandbox",
+            "SECRET_KEY": "bench",
+        }
+    )
+    with app.app_context():
+        flask_migrate.upgrade()
+    return app
+
+
+def _people(server, app):
+    """Create PEOPLE confirmed participants with cards, outside the measured part."""
+    with app.app_context():
+        setup_board()
+        programme = current_programme()
+        signups = programme.list_id("signups")
+        for n in range(PEOPLE):
+            name, org = f"Person {n}", f"Organisation {n % 40}"
+            card = requests.post(
+                f"{server.api_base}/cards",
+                params={**AUTH, "idList": signups, "name": f"{name} · {org}"},
+                timeout=10,
+            ).json()
+            db.session.add(
+                Person(
+                    programme_id=programme.id,
+                    full_name=name,
+                    email=f"p{n}@example.org",
+                    organisation=org,
+                    share_channels=["email"],
+                    status="active",
+                    confirmed_at=utcnow(),
+                    trello_card_id=card["id"],
+                )
+            )
+        db.session.commit()
+
+
+def run():
+    """Apply one round of PEOPLE to a sandbox with Trello's rate limits on."""
+    server = SandboxServer(rate_limits=False, webhook_retry_delays=(0.1, 0.1, 0.1))
+    server.start()
+    with tempfile.TemporaryDirectory() as folder:
+        app = _app(server, folder)
+        _people(server, app)
+        requests.post(
+            f"{server.url}/sandbox/control/rate-limits", json={"enabled": True}, timeout=5
+        )
+        # The sandbox keeps the last 2000 calls only: select the measured ones by time.
+        since = datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        started = time.monotonic()
+        with app.app_context():
+            round_, _ = confirm_round(current_programme(), 2026)
+            entry_ids = [e.id for e in outbox_entries("round.apply")]
+            for entry_id in entry_ids:
+                outbox.run_entry(entry_id)
+            status = db.session.get(type(round_), round_.id).status
+        elapsed = time.monotonic() - started
+        log = requests.get(f"{server.url}/sandbox/control/requests", timeout=10).json()
+        log = [r for r in log if r["time"] >= since]
+        db_engine_dispose(app)
+    server.stop()
+    sent = len(log)
+    writes = sum(1 for r in log if r["method"] != "GET")
+    limited = sum(1 for r in log if r["status"] == 429)
+    floor = sent / 100 * 10.0
+    row = {
+        "scenario": f"round of {PEOPLE}",
+        "requests": sent,
+        "429s": limited,
+        "retries": "",
+        "failed": 0 if status == "applied" else 1,
+        "seconds": round(elapsed, 1),
+        "x floor": round(elapsed / floor, 3),
+    }
+    ok = limited == 0 and status == "applied"
+    verdict = (
+        f"round of {PEOPLE}: {writes} writes ({writes / PEOPLE:.3f} per person), "
+        f"{sent - writes} reads, {limited} 429s, {elapsed:.1f} s = {elapsed / floor:.3f} x the "
+        f"{floor:.1f} s floor for {sent} requests"
+    )
+    return {"rows": [row], "ok": ok, "verdict": verdict}
+
+
+def outbox_entries(operation):
+    """Return the pending outbox entries of one operation."""
+    from sqlalchemy import select
+
+    from app.models import OutboxEntry
+
+    query = select(OutboxEntry).where(OutboxEntry.operation == operation)
+    return list(db.session.scalars(query.where(OutboxEntry.status == "pending")))
+
+
+def db_engine_dispose(app):
+    """Close the bench app's database connections."""
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
