@@ -4,8 +4,13 @@ VENV := .venv
 PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app app
 STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
+GOVUK := node_modules/govuk-frontend/dist/govuk
+BUILD := app/static/build
+CSS := $(BUILD)/unmentoring.css
+CHROMIUM := /usr/bin/chromium
 
-.PHONY: install run test lint bench migrate clean
+.PHONY: install assets browser run test lint bench migrate clean
 
 $(STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -13,7 +18,28 @@ $(STAMP): requirements.txt
 	$(PY) -m pip install --quiet -r requirements.txt
 	touch $(STAMP)
 
-install: $(STAMP)
+# GOV.UK Frontend (served by the app, never from a CDN), Sass to build it, axe-core for tests.
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
+
+# Built with a system font stack: the GDS Transport typeface is for GOV.UK only.
+$(CSS): $(NODE_STAMP) app/static/scss/unmentoring.scss
+	mkdir -p $(BUILD)
+	node_modules/.bin/sass --load-path=node_modules --style=compressed --no-source-map \
+		--quiet-deps app/static/scss/unmentoring.scss $(CSS)
+	cp $(GOVUK)/govuk-frontend.min.js $(BUILD)/govuk-frontend.min.js
+
+assets: $(CSS)
+
+install: $(STAMP) assets
+
+# Debian's Chromium for the browser tests (Playwright never downloads a browser of its own).
+# If it cannot be installed, the browser tests skip and say why.
+browser:
+	@test -x $(CHROMIUM) || (DEBIAN_FRONTEND=noninteractive apt-get update -qq \
+		&& DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+		|| echo "Could not install chromium: the browser tests will be skipped."
 
 migrate: install
 	$(FLASK) db upgrade
@@ -25,11 +51,11 @@ lint: install
 	$(VENV)/bin/ruff format --check app tests
 	$(VENV)/bin/ruff check app tests
 
-test: lint
+test: lint browser
 	$(PY) -m pytest -q
 
 bench: install
 	$(PY) -m tests.bench
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache bench-results.json
+	rm -rf $(VENV) .pytest_cache .ruff_cache bench-results.json node_modules $(BUILD)

@@ -34,13 +34,27 @@ def create_app(test_config=None):
     logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO"))
 
     from app import cli, db, mail, models, trello_gateway, trello_writes  # noqa: F401 - handlers register
+    from app.rounds import apply  # noqa: F401 - handler and tables register
+    from app.rounds import models as round_models  # noqa: F401 - tables register
+    from app.rounds.cli import pair_command
 
     db.init_app(app)
     trello_gateway.init_app(app)
     cli.init_app(app)
+    app.cli.add_command(pair_command)
 
-    from app import health, webhooks
+    from app import health, pages, web, webhooks
+    from app.participant import cards  # noqa: F401 - outbox handlers register
+    from app.participant import views as participant_views
+    from app.signup import board  # noqa: F401 - webhook and outbox handlers register
+    from app.signup import views as signup_views
 
+    web.init_app(app)
     app.register_blueprint(health.bp)
     app.register_blueprint(webhooks.bp)
+    web.csrf.exempt(webhooks.bp)  # Trello signs its deliveries; there is no form to protect
+    for blueprint in (pages.bp, signup_views.bp, participant_views.bp):
+        app.register_blueprint(blueprint)
+    web.limit_posts(app, signup_views.bp)
+    web.limit_posts(app, participant_views.bp)
     return app

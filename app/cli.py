@@ -49,11 +49,15 @@ def register_webhook_command():
 @click.option("--interval", default=1.0, show_default=True, help="Seconds between polls.")
 @with_appcontext
 def worker_command(once, interval):
-    """Drain the outbox: Trello writes and mails, with retries and backoff."""
+    """Drain the outbox (Trello writes and mails, with retries and backoff) and run timed jobs."""
+    from app.jobs import run_timed_jobs
+
     stopping = []
     signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
     click.echo(f"Worker started (database: {_safe_db_name()})")
     while not stopping:
+        for job, count in run_timed_jobs().items():
+            click.echo(f"Timed jobs: {count} {job}")
         counts = outbox.run_due()
         if counts:
             click.echo("Outbox: " + ", ".join(f"{n} {s}" for s, n in sorted(counts.items())))
@@ -83,7 +87,29 @@ def dev_command(no_rate_limits):
     run_all(current_app, rate_limits=not no_rate_limits)
 
 
+@click.command("reconcile")
+@with_appcontext
+def reconcile_command():
+    """Repair what webhooks missed: import hand-made Sign-ups cards, re-queue missing cards."""
+    from app.programmes import current_programme
+    from app.signup.board import reconcile_signups
+
+    try:
+        counts = reconcile_signups(current_programme())
+    except TrelloError as exc:
+        _fail(f"Trello refused: {exc}")
+    for outcome, count in sorted(counts.items()):
+        click.echo(f"Sign-ups: {count} {outcome}")
+
+
 def init_app(app):
     """Register the operator commands on the app."""
-    for command in (setup_board_command, register_webhook_command, worker_command, dev_command):
+    commands = (
+        setup_board_command,
+        register_webhook_command,
+        worker_command,
+        dev_command,
+        reconcile_command,
+    )
+    for command in commands:
         app.cli.add_command(command)

@@ -42,6 +42,13 @@ class Config:
         self.LIST_PAUSED = _env("LIST_PAUSED", "Paused")
         self.OUTBOX_MAX_ATTEMPTS = int(_env("OUTBOX_MAX_ATTEMPTS", "8"))
         self.OUTBOX_BACKOFF_SECONDS = float(_env("OUTBOX_BACKOFF_SECONDS", "5"))
+        # POSTs to the public forms per client address (Flask-Limiter syntax, ";" between limits).
+        self.SIGNUP_RATE_LIMIT = _env("SIGNUP_RATE_LIMIT", "10 per minute;100 per day")
+        self.RATELIMIT_ENABLED = _env("RATELIMIT_ENABLED", "true").lower() != "false"
+        # memory:// counts per process; a shared store (redis://…) counts across processes.
+        self.RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://")
+        # Proxies in front of the app (e.g. 1 behind Heroku's router), so limits see the client.
+        self.PROXY_HOPS = int(_env("PROXY_HOPS", "0"))
 
     def as_dict(self):
         """Return the settings as a mapping for Flask's config."""

@@ -19,18 +19,22 @@ class MailNotConfigured(outbox.PermanentError):
     """MAIL_URL is unset outside sandbox mode, so mail cannot be sent."""
 
 
-def queue_mail(programme, to, subject, text, *, lane=None, dedupe_key=None):
-    """Queue one plain-text mail in the caller's transaction."""
+def queue_mail(programme, to, subject, text, *, html=None, lane=None, dedupe_key=None):
+    """Queue one mail (plain text, optionally with an HTML part) in the caller's transaction."""
     payload = {"to": to, "subject": subject, "text": text}
+    if html:
+        payload["html"] = html
     return outbox.enqueue(programme, "mail.send", payload, lane=lane, dedupe_key=dedupe_key)
 
 
-def build_message(sender, to, subject, text):
+def build_message(sender, to, subject, text, html=None):
     """Return the email message exactly as it will be sent."""
     message = EmailMessage()
     message["From"], message["To"], message["Subject"] = sender, to, subject
     message["Message-ID"] = make_msgid(domain="unmentoring.local")
     message.set_content(text)
+    if html:
+        message.add_alternative(html, subtype="html")
     return message
 
 
@@ -52,11 +56,14 @@ def _send_smtp(url, message):
 
 def _send_sandbox(message):
     """Hand the mail to the sandbox's outbox page over HTTP, like a mail server would take it."""
+    text = message.get_body(("plain",))
+    html = message.get_body(("html",))
     body = {
         "from": message["From"],
         "to": message["To"],
         "subject": message["Subject"],
-        "text": message.get_content(),
+        "text": text.get_content(),
+        "html": html.get_content() if html is not None else None,
     }
     url = current_app.config["SANDBOX_URL"] + "/sandbox/mail/messages"
     response = requests.post(url, json=body, timeout=10)
@@ -70,7 +77,11 @@ def send_mail(payload, entry=None):
     if not url:
         raise MailNotConfigured("MAIL_URL is not set")
     message = build_message(
-        current_app.config["MAIL_FROM"], payload["to"], payload["subject"], payload["text"]
+        current_app.config["MAIL_FROM"],
+        payload["to"],
+        payload["subject"],
+        payload["text"],
+        payload.get("html"),
     )
     if url == "sandbox":
         _send_sandbox(message)

@@ -4,6 +4,7 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     Date,
     DateTime,
     ForeignKey,
@@ -14,8 +15,11 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.sql import false
 
 from app.db import db
+
+STATUSES = ("pending", "active", "paused", "left")
 
 
 def utcnow():
@@ -42,7 +46,11 @@ class Programme(db.Model):
 
 
 class Person(db.Model):
-    """A participant: contact details live only here, never on the board."""
+    """A participant: contact details live only here, never on the board.
+
+    status is one of STATUSES: "pending" (signed up, email not confirmed), "active" (in the
+    pool for rounds), "paused" (out of rounds until paused_until), "left" (details erased).
+    """
 
     __tablename__ = "people"
     __table_args__ = (UniqueConstraint("programme_id", "email", name="uq_people_programme_email"),)
@@ -61,6 +69,8 @@ class Person(db.Model):
     consented_at: Mapped[datetime | None] = mapped_column(DateTime)
     confirmed_at: Mapped[datetime | None] = mapped_column(DateTime)
     paused_until: Mapped[date | None] = mapped_column(Date)
+    # Set by the participant; the rounds code leaves them out of one draw, then clears it.
+    skip_next_round: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     left_at: Mapped[datetime | None] = mapped_column(DateTime)
     trello_card_id: Mapped[str | None] = mapped_column(String(24), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
@@ -99,6 +109,8 @@ class OutboxEntry(db.Model):
     # Entries sharing a lane (e.g. one card) run strictly in the order they were queued.
     lane: Mapped[str | None] = mapped_column(String(64), index=True)
     dedupe_key: Mapped[str | None] = mapped_column(String(200))
+    # The person a mail or card write is about, so leaving can cancel and scrub it.
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
     status: Mapped[str] = mapped_column(String(20), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     available_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

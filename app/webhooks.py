@@ -9,6 +9,7 @@ import logging
 from flask import Blueprint, current_app, request
 from sqlalchemy.exc import IntegrityError
 
+from app import events
 from app.db import db
 from app.models import WebhookEvent
 from app.programmes import programme_for_board
@@ -91,5 +92,8 @@ def _record(programme, action_id, action_type, action):
     except IntegrityError:
         # The same action arrived twice at once; the other request recorded it.
         db.session.rollback()
+        return "", 200
     log.info("webhook action %s (%s) recorded", action_id, action_type)
+    # Database and outbox writes only: slow work (Trello calls, mail) waits for the worker.
+    events.process(programme, event)
     return "", 200

@@ -1,0 +1,28 @@
+"""Timed jobs the worker runs on every loop, apart from the outbox: due dates, not queued work."""
+
+import logging
+from datetime import timedelta
+
+from app.db import db
+from app.models import utcnow
+from app.participant.lifecycle import erase_unconfirmed, unpause_due
+from app.programmes import current_programme
+
+log = logging.getLogger(__name__)
+# Matches the privacy notice: unconfirmed sign-ups are erased after this long.
+UNCONFIRMED_KEPT = timedelta(days=30)
+
+
+def run_timed_jobs(now=None):
+    """Bring back paused people whose date has come and erase stale unconfirmed sign-ups."""
+    now = now or utcnow()
+    programme = current_programme()
+    counts = {
+        "back from pause": unpause_due(programme, now.date()),
+        "unconfirmed erased": erase_unconfirmed(programme, now - UNCONFIRMED_KEPT),
+    }
+    db.session.commit()
+    counts = {name: n for name, n in counts.items() if n}
+    if counts:
+        log.info("timed jobs: %s", counts)
+    return counts

@@ -1,0 +1,1 @@
+"""A participant's own page, opened from the signed link in every email."""

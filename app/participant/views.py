@@ -1,0 +1,129 @@
+"""A participant's page from the signed link in every email: pause, skip, change details, leave."""
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_wtf import FlaskForm
+
+from app.db import db
+from app.models import utcnow
+from app.participant import lifecycle
+from app.participant.access import LinkProblem, link_problem_page, person_from_link
+from app.participant.forms import PauseForm
+from app.programmes import current_programme
+from app.signup.forms import CHANNELS, DETAILS_ORDER, FREQUENCIES, DetailsForm, error_list
+from app.signup.service import details_from
+from app.web import page_headers
+
+bp = Blueprint("participant", __name__, url_prefix="/me")
+bp.after_request(page_headers)
+bp.register_error_handler(LinkProblem, link_problem_page)
+
+
+def _taking_part(token):
+    """Return the person for a manage link, or None when they have not confirmed yet."""
+    person = person_from_link(token, "manage")
+    return person if person.status in ("active", "paused") else None
+
+
+def _done(token, message):
+    """Go back to the overview with a note of what changed (post/redirect/get)."""
+    db.session.commit()
+    flash(message)
+    return redirect(url_for("participant.overview", token=token))
+
+
+@bp.get("/<token>")
+def overview(token):
+    """Show the person's details and what they can do."""
+    person = person_from_link(token, "manage")
+    return render_template(
+        "participant/overview.html", person=person, token=token, channels=CHANNELS
+    )
+
+
+@bp.route("/<token>/details", methods=["GET", "POST"])
+def details(token):
+    """Change name, organisation, contact details, topics, what to share and how often."""
+    person = _taking_part(token)
+    if person is None:
+        return redirect(url_for("participant.overview", token=token))
+    form = DetailsForm(data=_form_data(person)) if request.method == "GET" else DetailsForm()
+    if request.method == "POST" and form.validate():
+        lifecycle.change_details(current_programme(), person, details_from(form))
+        return _done(token, "Your details have been changed")
+    errors = error_list(form, DETAILS_ORDER) if request.method == "POST" else []
+    page = render_template(
+        "participant/details.html",
+        form=form,
+        token=token,
+        errors=errors,
+        channels=CHANNELS,
+        frequencies=FREQUENCIES,
+    )
+    return page, 400 if errors else 200
+
+
+def _form_data(person):
+    """Return the form's starting values from the person's record."""
+    return {
+        "name": person.full_name,
+        "organisation": person.organisation,
+        "phone": person.phone,
+        "google_id": person.google_id,
+        "skype": person.skype,
+        "topics": person.topics,
+        "share": list(person.share_channels or []),
+        "frequency": person.frequency,
+    }
+
+
+@bp.route("/<token>/pause", methods=["GET", "POST"])
+def pause(token):
+    """Take a break until a date; the card waits in Paused and comes back on its own."""
+    person = _taking_part(token)
+    if person is None:
+        return redirect(url_for("participant.overview", token=token))
+    form, errors = PauseForm(), []
+    if form.validate_on_submit():
+        until, message = form.until(utcnow().date())
+        if until is not None:
+            lifecycle.pause(current_programme(), person, until)
+            return _done(token, f"You are paused until {until:%-d %B %Y}")
+        errors = [{"text": message, "href": "#until-day"}]
+    page = render_template("participant/pause.html", form=form, token=token, errors=errors)
+    return page, 400 if errors else 200
+
+
+@bp.post("/<token>/resume")
+def resume(token):
+    """End a pause now."""
+    person = _taking_part(token)
+    if person is not None and person.status == "paused" and FlaskForm().validate_on_submit():
+        lifecycle.resume(current_programme(), person)
+        return _done(token, "Welcome back: you are in the next round")
+    return redirect(url_for("participant.overview", token=token))
+
+
+@bp.post("/<token>/skip")
+def skip(token):
+    """Skip the next round, or change your mind about skipping it."""
+    person = _taking_part(token)
+    if person is not None and FlaskForm().validate_on_submit():
+        person.skip_next_round = request.form.get("skip") == "yes"
+        message = (
+            "You will skip the next round"
+            if person.skip_next_round
+            else "You are in the next round"
+        )
+        return _done(token, message)
+    return redirect(url_for("participant.overview", token=token))
+
+
+@bp.route("/<token>/leave", methods=["GET", "POST"])
+def leave(token):
+    """Leave: erase the person's details, cancel their mail, archive their card."""
+    person = person_from_link(token, "manage")
+    if request.method == "POST" and FlaskForm().validate_on_submit():
+        lifecycle.leave(current_programme(), person)
+        db.session.commit()
+        return render_template("links/left.html")
+    return render_template("participant/leave.html", token=token)

@@ -1,0 +1,91 @@
+"""Sign-ups from the public form: a pending person and a confirmation mail, never a second one."""
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from app.db import db
+from app.models import Person, utcnow
+from app.participant.lifecycle import activate
+from app.participant.notify import confirm_url, mailed_recently, queue_person_mail
+
+CONFIRM = "Confirm your UnMentoring sign-up"
+ALREADY = "You are already signed up to UnMentoring"
+# What a form submission may set on a person (form field → column).
+FIELDS = {
+    "name": "full_name",
+    "email": "email",
+    "organisation": "organisation",
+    "phone": "phone",
+    "google_id": "google_id",
+    "skype": "skype",
+    "topics": "topics",
+    "share": "share_channels",
+    "frequency": "frequency",
+}
+
+
+def details_from(form):
+    """Return the person's columns from a validated form (fields it lacks are left out)."""
+    return {column: getattr(form, field).data for field, column in FIELDS.items() if field in form}
+
+
+def find_person(programme, email):
+    """Return the programme's person with this (normalised) address, or None."""
+    query = select(Person).where(Person.programme_id == programme.id, Person.email == email)
+    return db.session.scalar(query)
+
+
+def known_organisations(programme, limit=500):
+    """Return organisations of people who confirmed, for the form's suggestions."""
+    # Pending sign-ups are a stranger's typing until confirmed: never suggest them to others.
+    query = (
+        select(Person.organisation)
+        .where(Person.programme_id == programme.id, Person.status != "pending")
+        .where(Person.organisation != "")
+        .distinct()
+        .order_by(Person.organisation)
+        .limit(limit)
+    )
+    return list(db.session.scalars(query))
+
+
+def register(programme, details):
+    """Record a sign-up and mail the address; the outcome is never shown to the submitter."""
+    for attempt in range(2):
+        try:
+            _register_once(programme, details)
+            db.session.commit()
+            return
+        except IntegrityError:
+            # The same address was signed up at the same moment; the second pass finds it.
+            db.session.rollback()
+            if attempt:
+                raise
+
+
+def _register_once(programme, details):
+    """Create or refresh a pending person and mail a confirmation, or nudge someone taking part."""
+    person = find_person(programme, details["email"])
+    if person is not None and person.status != "pending":
+        if not mailed_recently(person, ALREADY):
+            queue_person_mail(programme, person, "already", ALREADY)
+        return
+    if person is None:
+        person = Person(programme_id=programme.id, status="pending")
+        db.session.add(person)
+    # Unconfirmed details are only ever what was typed last; confirming is what counts.
+    for column, value in details.items():
+        setattr(person, column, value)
+    person.consented_at = utcnow()
+    db.session.flush()
+    if not mailed_recently(person, CONFIRM):
+        queue_person_mail(programme, person, "confirm", CONFIRM, confirm_url=confirm_url(person))
+
+
+def confirm(programme, person):
+    """Make a pending person a participant, once even if confirmed twice at the same moment."""
+    if not activate(programme, person):
+        db.session.rollback()
+        return False
+    db.session.commit()
+    return True

@@ -1,0 +1,23 @@
+"""The start page and the privacy notice: what a person reads before signing up."""
+
+
+def test_the_start_page_says_what_is_asked_and_starts_the_sign_up(client):
+    page = client.get("/").get_data(as_text=True)
+    assert "30-minute conversation" in page and "one shared output" in page.replace("\n", " ")
+    assert 'href="/signup"' in page and "Start now" in page
+    assert 'href="/privacy"' in page
+
+
+def test_the_privacy_notice_says_what_who_how_long_and_how_to_leave(client):
+    page = client.get("/privacy").get_data(as_text=True)
+    for heading in ("What we keep", "Who sees it", "How long we keep it", "How to leave"):
+        assert heading in page
+    assert "30 days" in page
+
+
+def test_pages_carry_no_gov_uk_crown_and_protect_their_links(client):
+    response = client.get("/signup")
+    page = response.get_data(as_text=True)
+    assert "govuk-header" not in page and "govuk-logo" not in page and "Crown" not in page
+    assert response.headers["Referrer-Policy"] == "no-referrer"
+    assert "script-src 'self' 'nonce-" in response.headers["Content-Security-Policy"]
