@@ -71,6 +71,8 @@ class Person(db.Model):
     paused_until: Mapped[date | None] = mapped_column(Date)
     # Set by the participant; the rounds code leaves them out of one draw, then clears it.
     skip_next_round: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Opt-in: the public outputs feed may name this person beside their outputs.
+    credit_name: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     left_at: Mapped[datetime | None] = mapped_column(DateTime)
     trello_card_id: Mapped[str | None] = mapped_column(String(24), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
