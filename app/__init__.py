@@ -34,9 +34,9 @@ def create_app(test_config=None):
     logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO"))
 
     from app import cli, db, mail, models, trello_gateway, trello_writes  # noqa: F401 - handlers register
+    from app.loop import models as loop_models  # noqa: F401 - tables register
     from app.rounds import apply  # noqa: F401 - handler and tables register
     from app.rounds import models as round_models  # noqa: F401 - tables register
-    from app.loop import models as loop_models  # noqa: F401 - tables register
     from app.rounds.cli import pair_command
 
     db.init_app(app)
