@@ -90,16 +90,22 @@ def dev_command(no_rate_limits):
 @click.command("reconcile")
 @with_appcontext
 def reconcile_command():
-    """Repair what webhooks missed: import hand-made Sign-ups cards, re-queue missing cards."""
+    """Repair what webhooks missed: hand-made Sign-ups cards, missing cards, the round's outputs."""
+    from app.loop.reconcile import reconcile_loop
     from app.programmes import current_programme
     from app.signup.board import reconcile_signups
 
     try:
         counts = reconcile_signups(current_programme())
+        loop_counts = reconcile_loop(current_programme())
     except TrelloError as exc:
         _fail(f"Trello refused: {exc}")
     for outcome, count in sorted(counts.items()):
         click.echo(f"Sign-ups: {count} {outcome}")
+    for outcome, count in sorted(loop_counts.items()):
+        click.echo(f"Current round: {count} {outcome}")
+    if not loop_counts:
+        click.echo("Current round: board and database agree")
 
 
 def init_app(app):

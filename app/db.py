@@ -4,7 +4,8 @@ import os
 
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, event
+from sqlalchemy.engine import Engine
 
 # Named constraints so Alembic can alter them later, on SQLite (batch mode) and PostgreSQL alike.
 NAMING = {
@@ -35,6 +36,17 @@ def engine_options(uri):
     if uri.startswith("sqlite"):
         return {"connect_args": {"timeout": 15}}
     return {"pool_pre_ping": True}
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record):
+    """Use SQLite's write-ahead log: readers stop blocking the writer, and commits stop
+    waiting on the disk twice (each webhook delivery commits; the worker commits per card)."""
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
 
 
 def init_app(app):

@@ -4,6 +4,8 @@ import logging
 from datetime import timedelta
 
 from app.db import db
+from app.loop.reconcile import run_if_due as reconcile_if_due
+from app.loop.reminders import send_reminders
 from app.models import utcnow
 from app.participant.lifecycle import erase_unconfirmed, unpause_due
 from app.programmes import current_programme
@@ -14,14 +16,17 @@ UNCONFIRMED_KEPT = timedelta(days=30)
 
 
 def run_timed_jobs(now=None):
-    """Bring back paused people whose date has come and erase stale unconfirmed sign-ups."""
+    """Bring back paused people, erase stale sign-ups, send round reminders, reconcile."""
     now = now or utcnow()
     programme = current_programme()
     counts = {
         "back from pause": unpause_due(programme, now.date()),
         "unconfirmed erased": erase_unconfirmed(programme, now - UNCONFIRMED_KEPT),
+        "groups reminded": send_reminders(programme, now),
     }
     db.session.commit()
+    # Not counted: one reconcile per ten minutes, however many workers run; it prints nothing.
+    reconcile_if_due(programme, now)
     counts = {name: n for name, n in counts.items() if n}
     if counts:
         log.info("timed jobs: %s", counts)

@@ -176,6 +176,13 @@ class TrelloGateway:
         body = {"url": url} if name is None else {"url": url, "name": name[:256]}
         return self._call("POST", f"/cards/{card_id}/attachments", body=body)
 
+    def board_actions(self, filter="all", since=None, limit=1000):
+        """Return the board's actions of the given types, newest first (at most 1,000 a call)."""
+        params = {"filter": filter, "limit": limit}
+        if since:
+            params["since"] = since
+        return self._call("GET", f"/boards/{self.board_id}/actions", params)
+
     def batch(self, urls):
         """Run up to 10 GET routes in one call; return [(status, body)] in order."""
         urls = list(urls)

@@ -7,6 +7,7 @@ transaction; nothing here calls Trello or a mail server.
 from sqlalchemy import select, update
 
 from app.db import db
+from app.loop.models import CheckIn
 from app.models import Person, WebhookEvent, utcnow
 from app.participant.cards import queue_card_update, queue_create_card, queue_move, queue_refresh
 from app.participant.notify import person_entries, queue_person_mail
@@ -72,8 +73,10 @@ def _erase(person):
     """Keep only what the report needs: organisation and dates; the row stays so ids never recur."""
     person.full_name, person.email, person.phone = LEFT_NAME, None, None
     person.google_id = person.skype = person.topics = None
-    person.share_channels, person.skip_next_round = [], False
+    person.share_channels, person.skip_next_round, person.credit_name = [], False, False
     person.status, person.paused_until, person.left_at = "left", None, utcnow()
+    # "What did you learn?" is free text: it goes; the answers the report counts stay.
+    db.session.execute(update(CheckIn).where(CheckIn.person_id == person.id).values(learned=None))
 
 
 def _cancel_and_scrub(person):

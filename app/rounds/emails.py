@@ -45,12 +45,18 @@ def queue_introductions(programme, round_, preview, leads):
 
 def _queue(programme, round_, person, template, **context):
     """Render one mail in text and HTML and queue it on the person's mail lane."""
+    from app.loop.mails import ANSWER_LABELS, checkin_urls, output_url
+
     context.update(
         person=person,
         round=round_,
         prompts=PROMPTS,
         shared_contacts=shared_contacts,
         manage_url=_manage_url(person),
+        # One-click check-in answers and the output link (app.loop); the round has its id now.
+        checkin_urls=checkin_urls(person, round_),
+        answer_labels=ANSWER_LABELS,
+        output_url=output_url(person, round_),
     )
     text = render_template(f"mail/{template}.txt", **context)
     html = render_template(f"mail/{template}.html", **context)

@@ -91,11 +91,14 @@ def _requeue_missing_cards(programme):
         OutboxEntry.status.in_(("pending", "running")),
         OutboxEntry.person_id.is_not(None),
     )
+    # Cards an organiser deleted by hand stay deleted (app.loop.organiser records them).
+    deleted = (programme.settings or {}).get("cards_deleted_by_hand", [])
     query = select(Person).where(
         Person.programme_id == programme.id,
         Person.status.in_(("active", "paused")),
         Person.trello_card_id.is_(None),
         Person.id.not_in(waiting),
+        Person.id.not_in(deleted),
     )
     people = list(db.session.scalars(query))
     for person in people:

@@ -1,0 +1,131 @@
+"""Reconcile the loop: read the board in two requests and repair drift in both directions.
+
+Outputs added while the service was down are recorded (once: the same URL counts once);
+hand moves it missed are understood as the webhook would have; cards whose list or loop lines
+differ from the database are queued to be rewritten.
+"""
+
+import calendar
+import logging
+from collections import Counter, defaultdict
+
+from sqlalchemy import select
+
+from app.db import db
+from app.loop.board import card_changes, queue_refresh, queue_tally, round_tally, with_tally
+from app.loop.organiser import back_to_pool, marked_shared, paused_by_hand
+from app.loop.outputs import record_output
+from app.loop.rounds import latest_round, round_people
+from app.loop.store import insert_once
+from app.loop.urls import is_output_url, urls_in
+from app.models import OutboxEntry, Person
+from app.trello_gateway import get_gateway
+
+log = logging.getLogger(__name__)
+EVERY_SECONDS = 600
+
+
+def reconcile_loop(programme):
+    """Bring the current round's cards and the database into agreement; return counts."""
+    round_ = latest_round(programme.id)
+    if round_ is None:
+        return {}
+    gateway = get_gateway()
+    cards = {card["id"]: card for card in gateway.board_state().get("cards", [])}
+    since = round_.created_at.strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    comments = defaultdict(list)
+    for action in reversed(gateway.board_actions("commentCard", since=since)):
+        comments[((action.get("data") or {}).get("card") or {}).get("id")].append(action)
+    counts = Counter()
+    ids = round_people(round_)
+    for person in db.session.scalars(select(Person).where(Person.id.in_(ids)).order_by(Person.id)):
+        card = cards.get(person.trello_card_id or "")
+        if card is None or person.status == "left":
+            continue
+        counts.update(_repair_card(programme, round_, person, card, comments[card["id"]]))
+    round_card = cards.get(round_.round_card_id or "")
+    if round_card and with_tally(round_card.get("desc"), round_tally(round_)) != round_card.get(
+        "desc"
+    ):
+        counts["round card re-queued"] += bool(queue_tally(programme, round_))
+    db.session.commit()
+    return {outcome: n for outcome, n in counts.items() if n}
+
+
+def _repair_card(programme, round_, person, card, comments):
+    """Record what one card shows that the database missed, then queue the card if it differs."""
+    counts = Counter()
+    found = [(a.get("url"), "attachment", None) for a in card.get("attachments") or []]
+    for action in comments:
+        text = str((action.get("data") or {}).get("text") or "")
+        found += [(url, "comment", action.get("id")) for url in urls_in(text)]
+    for url, source, action_id in found:
+        if is_output_url(url) and record_output(person, round_, url, source, action_id):
+            counts["outputs recorded"] += 1
+    in_list = card.get("idList")
+    if _writes_pending(person):
+        pass  # a queued move of the service's own is still on its way: the board is behind
+    elif in_list == programme.list_id("shared"):
+        counts["marked shared by hand"] += bool(marked_shared(person))
+    elif in_list == programme.list_id("paused"):
+        counts["paused by hand"] += paused_by_hand(programme, person)
+    elif in_list == programme.list_id("signups"):
+        counts["back in the pool by hand"] += back_to_pool(person)
+    if not counts and card_changes(programme, person, round_.id, card):
+        counts["cards re-queued"] += bool(queue_refresh(programme, person, round_))
+    return counts
+
+
+def _writes_pending(person):
+    """Tell whether card writes or mails about the person still wait in the outbox."""
+    query = select(OutboxEntry.id).where(
+        OutboxEntry.person_id == person.id,
+        OutboxEntry.status.in_(("pending", "running")),
+        OutboxEntry.operation != "mail.send",
+    )
+    return db.session.scalar(query.limit(1)) is not None
+
+
+def run_if_due(programme, now):
+    """Run reconcile once per ten-minute slot, however many workers ask; True if this one did.
+
+    The claim is an outbox row written as already done: its unique dedupe key lets one worker
+    win the slot, and the outbox itself never runs it.
+    """
+    slot = calendar.timegm(now.timetuple()) // EVERY_SECONDS
+    key = f"reconcile:{slot}"
+    taken = select(OutboxEntry.id).where(
+        OutboxEntry.programme_id == programme.id, OutboxEntry.dedupe_key == key
+    )
+    if db.session.scalar(taken) is not None:
+        return False
+    claim_id = insert_once(
+        OutboxEntry,
+        ("programme_id", "dedupe_key"),
+        programme_id=programme.id,
+        operation="loop.reconcile",
+        payload={"slot": slot},
+        dedupe_key=key,
+        status="done",
+        done_at=now,
+    )
+    db.session.commit()
+    if claim_id is None:
+        return False  # another worker took this slot a moment ago
+    _reconcile_logged(programme, claim_id)
+    return True
+
+
+def _reconcile_logged(programme, claim_id):
+    """Run both reconciles, keeping the outcome (or the failure) on the claim row."""
+    from app.signup.board import reconcile_signups
+
+    try:
+        counts = dict(reconcile_signups(programme))
+        counts.update(reconcile_loop(programme))
+        db.session.get(OutboxEntry, claim_id).result = {"counts": counts}
+    except Exception as exc:  # noqa: BLE001 - Trello down: the next slot tries again
+        db.session.rollback()
+        db.session.get(OutboxEntry, claim_id).last_error = f"{type(exc).__name__}: {exc}"[:1000]
+        log.warning("timed reconcile failed: %s", type(exc).__name__)
+    db.session.commit()

@@ -1,0 +1,111 @@
+"""The participant's loop pages from email links: add an output link, answer "did you meet?".
+
+A check-in link records its answer when opened: one click is the point, the answer can be
+changed by another click, so a mail scanner opening a link can at worst record an answer the
+person then corrects.
+"""
+
+from flask import Blueprint, render_template, request
+
+from app.db import db
+from app.links import LinkError, read_token
+from app.loop.checkins import record_check_in
+from app.loop.forms import CheckInForm, OutputForm
+from app.loop.models import ANSWERS
+from app.loop.rounds import current_round_for, group_of
+from app.models import Person
+from app.participant.access import LinkProblem, link_problem_page
+from app.participant.cards import card_lane
+from app.programmes import current_programme
+from app.rounds.models import Round
+from app.signup.forms import error_list
+from app.web import page_headers
+
+bp = Blueprint("loop", __name__, url_prefix="/me")
+bp.after_request(page_headers)
+bp.register_error_handler(LinkProblem, link_problem_page)
+
+
+def _open(token, purpose):
+    """Return (person, claims) for a loop link, or raise LinkProblem."""
+    try:
+        claims = read_token(token, purpose)
+    except LinkError as exc:
+        raise LinkProblem(exc.reason) from None
+    person = db.session.get(Person, claims["p"])
+    if person is None:
+        raise LinkProblem("expired")
+    if person.status == "left":
+        raise LinkProblem("left")
+    return person, claims
+
+
+@bp.route("/<token>/output", methods=["GET", "POST"])
+def output_form(token):
+    """Take the link to what the participant shared and attach it to their card via the outbox."""
+    person, _ = _open(token, "output")
+    round_ = current_round_for(person)
+    if round_ is None or not person.trello_card_id:
+        return render_template("loop/no_round.html")
+    form, errors = OutputForm(), []
+    if form.validate_on_submit():
+        problem = form.problem()
+        if problem is None:
+            _queue_attachment(person, form.url.data.strip())
+            db.session.commit()
+            return render_template("loop/output_added.html", url=form.url.data.strip())
+        errors = [{"text": problem, "href": "#url"}]
+    elif request.method == "POST":
+        errors = error_list(form, ("url",)) or [{"text": "Try again", "href": "#url"}]
+    page = render_template("loop/output.html", form=form, token=token, errors=errors)
+    return page, 400 if errors else 200
+
+
+def _queue_attachment(person, url):
+    """Queue attaching the link to the card; its webhook records the output like any other."""
+    from app import outbox
+
+    entry = outbox.enqueue(
+        current_programme(),
+        "trello.attach_url",
+        {"card_id": person.trello_card_id, "url": url},
+        lane=card_lane(person),
+    )
+    entry.person_id = person.id
+
+
+@bp.route("/<token>/checkin", methods=["GET", "POST"])
+def check_in(token):
+    """Record the answer the link carries, then offer the optional questions."""
+    person, claims = _open(token, "checkin")
+    round_ = db.session.get(Round, claims.get("r"))
+    answer = claims.get("a")
+    if round_ is None or answer not in ANSWERS or group_of(person, round_) is None:
+        raise LinkProblem("invalid")
+    form, errors = CheckInForm(), []
+    if request.method == "POST":
+        if form.validate_on_submit():
+            record_check_in(person, round_, answer, **_optional(form))
+            db.session.commit()
+            return render_template("loop/check_in_done.html", round=round_)
+        errors = error_list(form, ("learned", "challenged", "new_connection"))
+        errors = errors or [{"text": "Try again", "href": "#learned"}]
+    elif request.method == "GET":
+        record_check_in(person, round_, answer)
+        db.session.commit()
+    page = render_template(
+        "loop/check_in.html", form=form, token=token, answer=answer, round=round_, errors=errors
+    )
+    return page, 400 if errors else 200
+
+
+def _optional(form):
+    """Return the optional answers that were given, as record_check_in takes them."""
+    given = {}
+    if form.learned.data and form.learned.data.strip():
+        given["learned"] = form.learned.data
+    if form.challenged.data:
+        given["challenged"] = int(form.challenged.data)
+    if form.new_connection.data:
+        given["new_connection"] = form.new_connection.data == "yes"
+    return given
