@@ -73,6 +73,7 @@ def _form_data(person):
         "topics": person.topics,
         "share": list(person.share_channels or []),
         "frequency": person.frequency,
+        "credit": person.credit_name,
     }
 
 

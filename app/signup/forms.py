@@ -17,6 +17,7 @@ from app.signup.checks import (
 CHANNELS = {"email": "Email", "phone": "Telephone", "google_id": "Google ID", "skype": "Skype"}
 _NOUNS = {"phone": "telephone number", "google_id": "Google ID", "skype": "Skype name"}
 FREQUENCIES = {"every": "Every round", "every_other": "Every other round"}
+CREDIT_LABEL = "Name me beside my outputs in the public feed"
 EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.com"
 PHONE_FORMAT = f"Enter a telephone number, {PHONE_EXAMPLE}"
 SKYPE_FORMAT = "Enter your Skype name, like ada.lovelace or live:ada_1815"
@@ -79,6 +80,8 @@ class DetailsForm(FlaskForm):
     # Rendered by GOV.UK macros and checked below, so WTForms needs no choices.
     share = SelectMultipleField("Share", validate_choice=False)
     frequency = RadioField("How often", validate_choice=False)
+    # Opt-in for the public outputs feed (/outputs.atom); unticked, outputs say "a participant".
+    credit = BooleanField(CREDIT_LABEL)
 
     def validate_share(self, field):
         """Share only channels that were given, and at least one of them."""
@@ -129,6 +132,7 @@ SIGNUP_ORDER = (
     "topics",
     "share",
     "frequency",
+    "credit",
     "consent",
 )
 DETAILS_ORDER = tuple(name for name in SIGNUP_ORDER if name not in ("email", "consent"))

@@ -21,6 +21,7 @@ FIELDS = {
     "topics": "topics",
     "share": "share_channels",
     "frequency": "frequency",
+    "credit": "credit_name",
 }
 
 

@@ -15,7 +15,7 @@ bp = Blueprint("signup", __name__, url_prefix="/signup")
 bp.after_request(page_headers)
 bp.register_error_handler(LinkProblem, link_problem_page)
 # Never taken from a link: agreeing must be the person's own act, and bots fill the honeypot.
-NOT_PREFILLED = ("consent", "website", "csrf_token")
+NOT_PREFILLED = ("consent", "credit", "website", "csrf_token")
 
 
 def _render_form(form, status=200):

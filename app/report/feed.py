@@ -1,0 +1,81 @@
+"""The Atom 1.0 feed of shared outputs: link, round and date; a name only for those who opted in."""
+
+import re
+from urllib.parse import urlsplit
+from xml.etree import ElementTree as ET
+
+from sqlalchemy import select
+
+from app.db import db
+from app.loop.models import Output
+from app.models import Person, utcnow
+from app.rounds.models import Round
+
+ATOM = "http://www.w3.org/2005/Atom"
+ANONYMOUS = "a participant"
+LIMIT = 100
+# Characters XML 1.0 cannot carry; a link pasted into Trello could hold one.
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def shared_outputs(programme, limit=LIMIT):
+    """Return (output, person, round number) for the latest link outputs of people still here."""
+    query = (
+        select(Output, Person, Round.number)
+        .join(Person, Person.id == Output.person_id)
+        .join(Round, Round.id == Output.round_id)
+        .where(Output.programme_id == programme.id, Person.status != "left")
+        .where(Output.url.startswith("http://") | Output.url.startswith("https://"))
+        .order_by(Output.created_at.desc(), Output.id.desc())
+        .limit(limit)
+    )
+    return list(db.session.execute(query))
+
+
+def sharer(person):
+    """Return the name shown beside an output: the person's only if they opted in."""
+    return person.full_name if person.credit_name and person.status != "left" else ANONYMOUS
+
+
+def _add(parent, tag, text=None, **attributes):
+    """Append an Atom element with text and attributes; return it."""
+    element = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attributes)
+    if text is not None:
+        element.text = _NOT_XML.sub("", str(text))
+    return element
+
+
+def _stamp(moment):
+    """Return an RFC 3339 UTC timestamp from a naive UTC datetime."""
+    return moment.replace(microsecond=0).isoformat() + "Z"
+
+
+def _title(number, url):
+    """Return an entry title: the round and where the link points."""
+    parts = urlsplit(url)
+    return f"Round {number} output: {parts.netloc}{parts.path}".rstrip("/")
+
+
+def outputs_feed(programme, public_url):
+    """Return the feed as UTF-8 bytes."""
+    rows = shared_outputs(programme)
+    host = urlsplit(public_url).hostname or "localhost"
+    feed = ET.Element(f"{{{ATOM}}}feed")
+    _add(feed, "id", f"{public_url}/outputs.atom")
+    _add(feed, "title", "UnMentoring: shared outputs")
+    _add(feed, "updated", _stamp(rows[0][0].created_at if rows else utcnow()))
+    _add(feed, "link", rel="self", href=f"{public_url}/outputs.atom", type="application/atom+xml")
+    _add(feed, "link", rel="alternate", href=f"{public_url}/report", type="text/html")
+    _add(_add(feed, "author"), "name", "UnMentoring")
+    for output, person, number in rows:
+        entry = _add(feed, "entry")
+        _add(entry, "id", f"tag:{host},{programme.created_at:%Y}:output-{output.id}")
+        _add(entry, "title", _title(number, output.url))
+        _add(entry, "link", rel="alternate", href=_NOT_XML.sub("", output.url))
+        _add(entry, "updated", _stamp(output.created_at))
+        _add(entry, "published", _stamp(output.created_at))
+        _add(_add(entry, "author"), "name", sharer(person))
+        _add(entry, "category", term=f"round-{number}", label=f"Round {number}")
+        _add(entry, "summary", f"Shared after Round {number} by {sharer(person)}.")
+    ET.register_namespace("", ATOM)
+    return ET.tostring(feed, encoding="utf-8", xml_declaration=True)

@@ -1,0 +1,144 @@
+"""What the report measures: each figure's key, label, kind and meaning, in table order."""
+
+from typing import NamedTuple
+
+
+class Figure(NamedTuple):
+    """One row of the report: "count" of people or pairs, "pct" of a base, or "days"."""
+
+    key: str
+    label: str
+    kind: str
+    meaning: str
+
+
+ANSWERS = ("met", "scheduled", "not_met", "no_answer")
+CHALLENGE = ("challenged_1", "challenged_2", "challenged_3", "challenged_4", "challenged_5")
+BASE = "people in groups"
+
+FIGURES = (
+    Figure(
+        "people_in_pool",
+        "People in the pool",
+        "count",
+        "people drawn: in a group or sitting out (all rounds: different people)",
+    ),
+    Figure("pairs", "Pairs", "count", "groups drawn; a trio counts as one"),
+    Figure(
+        "people_in_groups",
+        "People in groups",
+        "count",
+        "people in a pair or trio (all rounds: once per round); the base of every rate",
+    ),
+    Figure("organisations", "Organisations", "count", "different organisations in groups"),
+    Figure(
+        "organisation_types",
+        "Organisation types",
+        "count",
+        "different organisation types in groups",
+    ),
+    Figure(
+        "organisation_pairs",
+        "Organisations connected",
+        "count",
+        "different pairs of organisations that shared a group",
+    ),
+    Figure("met", "Met", "count", f"{BASE} who answered that they met"),
+    Figure("met_pct", "Met (%)", "pct", f"met, as a percentage of {BASE}"),
+    Figure("scheduled", "Scheduled", "count", f"{BASE} who answered that a meeting is booked"),
+    Figure("scheduled_pct", "Scheduled (%)", "pct", f"scheduled, as a percentage of {BASE}"),
+    Figure("not_met", "Could not meet", "count", f"{BASE} who answered that they did not meet"),
+    Figure(
+        "not_met_pct", "Could not meet (%)", "pct", f"could not meet, as a percentage of {BASE}"
+    ),
+    Figure("no_answer", "No answer", "count", f"{BASE} who did not answer the check-in"),
+    Figure("no_answer_pct", "No answer (%)", "pct", f"no answer, as a percentage of {BASE}"),
+    Figure("shared", "Shared an output", "count", f"{BASE} with at least one output"),
+    Figure("shared_pct", "Share rate (%)", "pct", f"shared, as a percentage of {BASE}"),
+    Figure(
+        "median_days_to_output",
+        "Median days to first output",
+        "days",
+        "median days from the round's date to each sharer's first output",
+    ),
+    *(
+        Figure(
+            key,
+            f"Challenged my thinking: {key[-1]} of 5",
+            "count",
+            f"{BASE} who rated the conversation {key[-1]} (1 not at all, 5 a lot)",
+        )
+        for key in CHALLENGE
+    ),
+    Figure(
+        "challenged_no_answer",
+        "Challenged my thinking: no answer",
+        "count",
+        f"{BASE} who did not answer that question",
+    ),
+    Figure(
+        "new_connection_yes",
+        "Met someone new: yes",
+        "count",
+        f"{BASE} who would not otherwise have met their partner",
+    ),
+    Figure(
+        "new_connection_no",
+        "Met someone new: no",
+        "count",
+        f"{BASE} who would have met their partner anyway",
+    ),
+    Figure(
+        "new_connection_no_answer",
+        "Met someone new: no answer",
+        "count",
+        f"{BASE} who did not answer that question",
+    ),
+    Figure(
+        "new_connection_pct",
+        "New-connection rate (%)",
+        "pct",
+        "yes, as a percentage of those who answered yes or no",
+    ),
+    Figure(
+        "repeat_pairs",
+        "Rule bent: repeated pairs",
+        "count",
+        "pairs who had met in an earlier round",
+    ),
+    Figure(
+        "same_org_pairs",
+        "Rule bent: same-organisation pairs",
+        "count",
+        "pairs of people from the same organisation",
+    ),
+    Figure("sit_outs", "Sat out", "count", "people left without a partner (odd count)"),
+)
+BY_KEY = {figure.key: figure for figure in FIGURES}
+# Each rate: (numerator, the counts that add up to its base).
+RATES = {
+    "met_pct": ("met", ("people_in_groups",)),
+    "scheduled_pct": ("scheduled", ("people_in_groups",)),
+    "not_met_pct": ("not_met", ("people_in_groups",)),
+    "no_answer_pct": ("no_answer", ("people_in_groups",)),
+    "shared_pct": ("shared", ("people_in_groups",)),
+    "new_connection_pct": ("new_connection_yes", ("new_connection_yes", "new_connection_no")),
+}
+# Counts that add up to people in groups, so one hidden part could be worked out from the rest.
+PARTITIONS = (
+    ANSWERS,
+    (*CHALLENGE, "challenged_no_answer"),
+    ("new_connection_yes", "new_connection_no", "new_connection_no_answer"),
+)
+# Counts whose "all rounds" figure is the sum of the rounds' figures.
+ADDITIVE = (
+    "pairs",
+    "people_in_groups",
+    *ANSWERS,
+    "shared",
+    *PARTITIONS[1],
+    *PARTITIONS[2],
+    "repeat_pairs",
+    "same_org_pairs",
+    "sit_outs",
+)

@@ -1,0 +1,28 @@
+"""The report page in Chromium: its charts draw, a screenshot is kept, axe finds nothing."""
+
+import shutil
+
+from tests import report_helpers
+from tests.browser_fixtures import axe_violations
+
+history = report_helpers.history
+SCREENSHOT = "/tmp/report.png"
+
+
+def test_the_report_page_draws_its_charts_and_passes_axe(live_app, page, history, tmp_path):
+    page.goto(live_app.config["PUBLIC_URL"] + "/report")
+    charts = page.locator("svg[role=img]")
+    assert charts.count() == 3
+    for n in range(3):
+        box = charts.nth(n).bounding_box()
+        assert box["width"] > 300 and box["height"] > 150, box
+        assert charts.nth(n).get_attribute("aria-labelledby")
+    # Lines, bars and nodes are drawn, not just an empty frame.
+    assert page.locator("#trend-title ~ polyline").count() >= 2
+    assert page.locator("svg rect[fill='#00703c']").count() >= 6
+    assert page.locator("svg circle[r='9']").count() >= 2
+    path = tmp_path / "report.png"
+    page.screenshot(path=str(path), full_page=True)
+    assert path.stat().st_size > 10_000
+    shutil.copy(path, SCREENSHOT)
+    assert axe_violations(page) == []
