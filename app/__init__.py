@@ -45,6 +45,7 @@ def create_app(test_config=None):
     app.cli.add_command(pair_command)
 
     from app import health, pages, web, webhooks
+    from app.loop import init_app as init_loop
     from app.participant import cards  # noqa: F401 - outbox handlers register
     from app.participant import views as participant_views
     from app.signup import board  # noqa: F401 - webhook and outbox handlers register
@@ -58,4 +59,13 @@ def create_app(test_config=None):
         app.register_blueprint(blueprint)
     web.limit_posts(app, signup_views.bp)
     web.limit_posts(app, participant_views.bp)
+    from app.report import cli as report_cli
+    from app.report import views as report_views
+
+    app.register_blueprint(report_views.bp)
+    app.cli.add_command(report_cli.report_command)
+    init_loop(app)
+    from app import powerup_api
+
+    powerup_api.init_app(app, web.csrf)
     return app

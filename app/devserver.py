@@ -47,6 +47,7 @@ def run_all(app, rate_limits=True):
         if config["SANDBOX"]:
             state = os.path.join(app.instance_path, "sandbox.sqlite3")
             args = ["-m", "app.sandbox", "--port", str(config["SANDBOX_PORT"]), "--state", state]
+            args += ["--app-url", config["PUBLIC_URL"]]  # the board page hosts its Power-Up
             children.append(_start(args + ([] if rate_limits else ["--no-rate-limits"])))
             _wait_for(config["SANDBOX_URL"] + "/", "The sandbox", children[-1])
         bind = f"127.0.0.1:{config['PORT']}"

@@ -10,10 +10,19 @@ API_MODULES = ("api_boards", "api_cards", "api_lists", "api_misc")
 
 
 def create_sandbox_app(
-    state_path=None, *, rate_limits=True, webhook_retry_delays=(30, 60, 120), webhook_timeout=30
+    state_path=None,
+    *,
+    rate_limits=True,
+    webhook_retry_delays=(30, 60, 120),
+    webhook_timeout=30,
+    app_url=None,
 ):
-    """Build the sandbox's own WSGI app; state_path None keeps the state in memory."""
+    """Build the sandbox's own WSGI app; state_path None keeps the state in memory.
+
+    app_url is the UnMentoring app whose Power-Up the board page hosts (or ?app= on the page).
+    """
     app = Flask(__name__, static_folder=None)
+    app.config["APP_URL"] = app_url
     # Trello answers with keys in its own order and UTF-8 as is.
     app.json.sort_keys = False
     app.json.ensure_ascii = False
@@ -26,7 +35,7 @@ def create_sandbox_app(
         timeout=webhook_timeout,
     )
 
-    from app.sandbox import control, pages, rest
+    from app.sandbox import control, pages, powerup, rest
 
     for module in API_MODULES:
         importlib.import_module(f"app.sandbox.{module}")  # each adds its routes to rest.bp
@@ -34,4 +43,5 @@ def create_sandbox_app(
     app.register_blueprint(rest.bp)
     app.register_blueprint(control.bp)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(powerup.bp)
     return app

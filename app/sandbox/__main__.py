@@ -14,8 +14,9 @@ def main(argv=None):
     parser.add_argument("--port", type=int, default=constants.DEFAULT_PORT)
     parser.add_argument("--state", default=None, help="SQLite file (default: in memory)")
     parser.add_argument("--no-rate-limits", action="store_true", help="do not answer 429")
+    parser.add_argument("--app-url", help="the UnMentoring app whose Power-Up the board hosts")
     args = parser.parse_args(argv)
-    app = create_sandbox_app(args.state, rate_limits=not args.no_rate_limits)
+    app = create_sandbox_app(args.state, rate_limits=not args.no_rate_limits, app_url=args.app_url)
     server = make_server(args.host, args.port, app, threaded=True)
     url = f"http://{args.host}:{server.server_port}"
     print(f"Trello sandbox on {url}/  (state: {args.state or 'in memory'})", flush=True)

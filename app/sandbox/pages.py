@@ -10,6 +10,7 @@ from app.sandbox.boardops import create_list, labels_by_id
 from app.sandbox.cardextras import add_attachment, add_comment
 from app.sandbox.cardops import create_card, update_card
 from app.sandbox.errors import TrelloError
+from app.sandbox.powerup import app_url
 from app.sandbox.rest import sandbox
 
 bp = Blueprint("sandbox_pages", __name__, template_folder="templates")
@@ -101,6 +102,9 @@ def board_page():
         members=members,
         acting=acting,
         error=request.args.get("error"),
+        powerup_app=app_url(),
+        role=constants.BOARD_ROLES.get(acting, ""),
+        c=constants,
     )
 
 

@@ -1,0 +1,11 @@
+"""The Power-Up's side of the service: its static files and the JSON API its iframes call."""
+
+from app.powerup_api import auth, static, views
+
+
+def init_app(app, csrf):
+    """Register /powerup/ and /api/ (token-authenticated, so exempt from the forms' CSRF)."""
+    auth.init_app(app)
+    app.register_blueprint(static.bp)
+    app.register_blueprint(views.bp)
+    csrf.exempt(views.bp)

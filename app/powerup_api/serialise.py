@@ -1,0 +1,124 @@
+"""Plain JSON shapes of what the Power-Up shows: a previewed draw and one person's card."""
+
+from sqlalchemy import select
+
+from app.db import db
+from app.loop.models import CheckIn, Output
+from app.models import Person
+from app.rounds.models import Group, GroupMember, Round
+
+CONTACT_FIELDS = ("email", "phone", "google_id", "skype")
+
+
+def _who(person):
+    """Return a person's name and organisation, the way a preview lists them."""
+    return {"id": person.id, "name": person.full_name, "organisation": person.organisation}
+
+
+def preview_json(preview):
+    """Return a Preview as JSON: groups with organisations, who waits, which rules bent, seed."""
+    people, plan = preview.people, preview.plan
+    return {
+        "round": preview.number,
+        "seed": str(preview.seed),
+        "pool_hash": preview.pool_hash,
+        "pool_size": len(people),
+        "round_date": preview.round_date.isoformat(),
+        "meet_by": preview.meet_by.isoformat(),
+        "policy": {"odd": preview.policy.odd, "same_org": preview.policy.same_org},
+        "groups": [[_who(people[i]) for i in ids] for ids in plan.groups],
+        "sits_out": _who(people[plan.sits_out]) if plan.sits_out is not None else None,
+        "waiting": [{**_who(p), "reason": reason} for p, reason in preview.waiting],
+        "bent": [{"rule": b.rule, "reason": b.reason} for b in plan.bent],
+    }
+
+
+def round_json(round_):
+    """Return a round's progress on the board."""
+    return {
+        "id": round_.id,
+        "number": round_.number,
+        "seed": round_.seed,
+        "status": round_.status,
+        "cards_done": round_.cards_done,
+        "cards_total": round_.cards_total,
+        "meet_by": round_.meet_by.isoformat(),
+    }
+
+
+def first_name(person):
+    """Return the first word of a name (blank once a person has left)."""
+    return (person.full_name or "").split(" ")[0]
+
+
+def _latest_group(person):
+    """Return (round, group) of the person's latest round, or (None, None)."""
+    row = db.session.execute(
+        select(Round, Group)
+        .join(Group, Group.round_id == Round.id)
+        .join(GroupMember, GroupMember.group_id == Group.id)
+        .where(GroupMember.person_id == person.id)
+        .order_by(Round.number.desc())
+        .limit(1)
+    ).first()
+    return (row[0], row[1]) if row else (None, None)
+
+
+def card_json(person, with_contact):
+    """Return what a card's badges and section show; contact details only when asked for."""
+    round_, group = _latest_group(person)
+    partners = [m.person for m in group.members if m.person_id != person.id] if group else []
+    check_ins = _check_ins(round_, [person.id] + [p.id for p in partners])
+    outputs = _outputs(person, round_)
+    own = check_ins.get(person.id)
+    body = {
+        "person": {
+            "name": person.full_name,
+            "first_name": first_name(person),
+            "organisation": person.organisation,
+            "status": person.status,
+            "topics": person.topics,
+        },
+        "round": round_json(round_) if round_ else None,
+        "partners": [
+            {**_who(p), "first_name": first_name(p), "card_url": _card_url(p)} for p in partners
+        ],
+        "check_in": {"answer": own.answer, "learned": own.learned} if own else None,
+        "outputs": [{"url": o.url, "source": o.source} for o in outputs if o.url],
+        "status": {
+            "met": any(c.answer == "met" for c in check_ins.values()),
+            "shared": bool(outputs),
+            "paused": person.status == "paused",
+        },
+    }
+    if with_contact:
+        body["contact"] = {f: getattr(person, f) for f in CONTACT_FIELDS if getattr(person, f)}
+    return body
+
+
+def _card_url(person):
+    """Return a link to a person's card: Trello redirects /c/<card id> to the card."""
+    return f"https://trello.com/c/{person.trello_card_id}" if person.trello_card_id else None
+
+
+def _check_ins(round_, person_ids):
+    """Return {person id: check-in} for the round's answers of these people."""
+    if round_ is None:
+        return {}
+    query = select(CheckIn).where(CheckIn.round_id == round_.id, CheckIn.person_id.in_(person_ids))
+    return {c.person_id: c for c in db.session.scalars(query)}
+
+
+def _outputs(person, round_):
+    """Return the person's outputs for their latest round (or any, before their first round)."""
+    query = select(Output).where(Output.person_id == person.id)
+    if round_ is not None:
+        query = query.where(Output.round_id == round_.id)
+    return list(db.session.scalars(query.order_by(Output.id)))
+
+
+def person_for_card(programme, card_id):
+    """Return the participant whose card this is, or None."""
+    return db.session.scalar(
+        select(Person).where(Person.programme_id == programme.id, Person.trello_card_id == card_id)
+    )

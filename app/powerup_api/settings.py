@@ -1,0 +1,49 @@
+"""The organisers' settings for a programme: read with defaults, validated before they are kept."""
+
+from flask import current_app
+
+from app.board import LIST_KEYS
+from app.rounds.service import DEFAULT_WINDOW_DAYS
+
+CHOICES = {"odd": ("trio", "sit_out"), "same_org": ("avoid", "allow")}
+WINDOW_DAYS = (7, 90)  # shorter gives no time to meet; longer and the round is forgotten
+
+
+def settings_json(programme):
+    """Return the settings the Power-Up shows, defaults filled in; list names are read-only."""
+    stored = programme.settings or {}
+    return {
+        "meeting_window_days": int(stored.get("meeting_window_days", DEFAULT_WINDOW_DAYS)),
+        "odd": stored.get("odd", "trio"),
+        "same_org": stored.get("same_org", "avoid"),
+        "lists": settings_json_lists(),
+    }
+
+
+def validate(body):
+    """Return (changes, errors): the settings to keep, and a message per unreadable field."""
+    changes, errors = {}, {}
+    if not isinstance(body, dict):
+        return {}, {"body": "Send the settings as a JSON object."}
+    if "meeting_window_days" in body:
+        value, low, high = body["meeting_window_days"], *WINDOW_DAYS
+        if isinstance(value, str) and value.strip().isdigit():
+            value = int(value.strip())
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            errors["meeting_window_days"] = f"Enter a whole number of days from {low} to {high}."
+        else:
+            changes["meeting_window_days"] = value
+    for key, allowed in CHOICES.items():
+        if key in body:
+            if body[key] in allowed:
+                changes[key] = body[key]
+            else:
+                errors[key] = f"Choose one of: {', '.join(allowed)}."
+    if "lists" in body and body["lists"] != settings_json_lists():
+        errors["lists"] = "List names are set by the LIST_* variables of the service."
+    return changes, errors
+
+
+def settings_json_lists():
+    """Return the configured list names by key."""
+    return {key: current_app.config[setting] for key, setting in LIST_KEYS.items()}

@@ -1,0 +1,69 @@
+"""Serve powerup/ at /powerup/, framed only by Trello (and the sandbox board in sandbox mode)."""
+
+import os
+
+from flask import Blueprint, abort, current_app, send_from_directory
+from werkzeug.security import safe_join
+
+bp = Blueprint("powerup_static", __name__, url_prefix="/powerup")
+TRELLO_LIBRARY = "https://p.trellocdn.com/power-up.min.js"
+TRELLO_ORIGIN = "https://trello.com"
+CSP = (
+    "default-src 'self'; script-src 'self' {library}; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+    "frame-ancestors {ancestors}"
+)
+
+
+def folder():
+    """Return the powerup/ folder beside the app package."""
+    return os.path.join(os.path.dirname(current_app.root_path), "powerup")
+
+
+def library_url():
+    """Return Trello's client library, or the sandbox's stand-in in sandbox mode."""
+    if current_app.config["SANDBOX"]:
+        return current_app.config["SANDBOX_URL"] + "/sandbox/power-up.min.js"
+    return TRELLO_LIBRARY
+
+
+def _origin(url):
+    """Return the scheme://host[:port] of a URL."""
+    scheme, _, rest = url.partition("://")
+    return f"{scheme}://{rest.split('/', 1)[0]}"
+
+
+def _headers(response):
+    """Let Trello frame the page; scripts only from here and the client library."""
+    ancestors = TRELLO_ORIGIN
+    if current_app.config["SANDBOX"]:
+        ancestors += " " + _origin(current_app.config["SANDBOX_URL"])
+    response.headers["Content-Security-Policy"] = CSP.format(
+        library=_origin(library_url()), ancestors=ancestors
+    )
+    response.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@bp.get("/")
+def connector():
+    """Serve the connector at /powerup/ as well as /powerup/index.html."""
+    return serve("index.html")
+
+
+@bp.get("/<path:path>")
+def serve(path):
+    """Send a Power-Up file; HTML pages load the client library this deployment uses."""
+    if path.startswith("screenshots/") or safe_join(folder(), path) is None:
+        abort(404)
+    if path.endswith(".html"):
+        full = safe_join(folder(), path)
+        if not os.path.isfile(full):
+            abort(404)
+        with open(full, encoding="utf-8") as handle:
+            html = handle.read().replace(TRELLO_LIBRARY, library_url())
+        response = current_app.response_class(html, mimetype="text/html")
+    else:
+        response = send_from_directory(folder(), path, max_age=300)
+    return _headers(response)

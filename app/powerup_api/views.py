@@ -1,0 +1,112 @@
+"""The JSON API the Power-Up calls: preview and make rounds, a card's story, settings."""
+
+from flask import Blueprint, g, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+from app.db import db
+from app.pairing import PoolTooSmall, parse_seed
+from app.powerup_api.auth import requires
+from app.powerup_api.errors import ApiError, error_response
+from app.powerup_api.serialise import card_json, person_for_card, preview_json, round_json
+from app.powerup_api.settings import settings_json, validate
+from app.programmes import current_programme
+from app.rounds.models import Round
+from app.rounds.service import PoolChanged, confirm_round, preview_round
+
+bp = Blueprint("powerup_api", __name__, url_prefix="/api")
+CONTACT_ROLES = ("admin", "normal")  # observers read the board but never see contact details
+
+
+@bp.errorhandler(ApiError)
+def _api_error(error):
+    """Answer an ApiError as JSON."""
+    return error_response(error.status, error.code, error.message)
+
+
+@bp.errorhandler(HTTPException)
+def _http_error(error):
+    """Answer Flask's own errors (bad JSON, wrong method) as JSON too."""
+    return error_response(error.code, error.name.lower().replace(" ", "_"), error.description)
+
+
+@bp.after_request
+def _api_headers(response):
+    """JSON for one caller: never cached, never sniffed."""
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@bp.get("/rounds/preview")
+@requires("observer")
+def rounds_preview():
+    """Draw the next round without storing it: pool, groups, who waits, rules that bent, seed."""
+    try:
+        preview = preview_round(current_programme())
+    except PoolTooSmall as exc:
+        raise ApiError(422, "pool_too_small", f"No round can be drawn: {exc}.") from None
+    return jsonify(preview_json(preview))
+
+
+@bp.post("/rounds")
+@requires("normal")
+def rounds_create():
+    """Store the previewed draw and queue it for the board; 201 made, 200 already made."""
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict) or not isinstance(body.get("seed"), str):
+        raise ApiError(400, "bad_request", 'Send JSON {"seed": "…", "pool_hash": "…"}.')
+    try:
+        seed = parse_seed(body["seed"])
+    except ValueError as exc:
+        raise ApiError(400, "bad_seed", f"The seed cannot be read: {exc}.") from None
+    pool_hash = body.get("pool_hash")
+    if pool_hash is not None and not isinstance(pool_hash, str):
+        raise ApiError(400, "bad_request", "pool_hash is the string the preview gave.")
+    try:
+        round_, created = confirm_round(current_programme(), seed, pool_hash, g.member_id)
+    except PoolChanged as exc:
+        raise ApiError(409, "pool_changed", f"Nothing was made: {exc}.") from None
+    except PoolTooSmall as exc:
+        raise ApiError(422, "pool_too_small", f"No round can be drawn: {exc}.") from None
+    return jsonify(round_json(round_)), 201 if created else 200
+
+
+@bp.get("/rounds/<int:round_id>")
+@requires("observer")
+def rounds_progress(round_id):
+    """Return how far a round is on the board."""
+    round_ = db.session.get(Round, round_id)
+    if round_ is None or round_.programme_id != current_programme().id:
+        raise ApiError(404, "not_found", "There is no such round.")
+    return jsonify(round_json(round_))
+
+
+@bp.get("/cards/<card_id>")
+@requires("observer")
+def card_story(card_id):
+    """Return a card's partner, round, check-in, outputs; contact details for members who edit."""
+    person = person_for_card(current_programme(), card_id)
+    if person is None or person.status in ("pending", "left"):
+        raise ApiError(404, "not_a_participant", "This card is not a participant's card.")
+    return jsonify(card_json(person, with_contact=g.member_role in CONTACT_ROLES))
+
+
+@bp.get("/settings")
+@requires("observer")
+def settings_read():
+    """Return the programme's settings with their defaults."""
+    return jsonify(settings_json(current_programme()))
+
+
+@bp.put("/settings")
+@requires("admin")
+def settings_write():
+    """Validate and keep the settings sent; nothing is kept if any field is wrong."""
+    changes, errors = validate(request.get_json(silent=True))
+    if errors:
+        message = " ".join(errors.values())
+        return error_response(400, "invalid_settings", message, fields=errors)
+    programme = current_programme()
+    programme.settings = {**(programme.settings or {}), **changes}
+    db.session.commit()
+    return jsonify(settings_json(programme))

@@ -1,0 +1,104 @@
+/* global TrelloPowerUp, UnMentoringApi */
+/* Make pairs: preview the draw, confirm it, and follow the board update to the end. */
+(function () {
+  'use strict';
+  var t = TrelloPowerUp.iframe();
+  var POLL_MS = 1000;
+  var preview = null;
+  var $ = function (id) { return document.getElementById(id); };
+
+  function text(id, value) { $(id).textContent = value; }
+
+  function item(list, value) {
+    var li = document.createElement('li');
+    li.textContent = value;
+    $(list).appendChild(li);
+  }
+
+  function who(person) { return person.name + ' (' + person.organisation + ')'; }
+
+  function problem(message) {
+    $('problem').innerHTML = '';
+    if (!message) { return; }
+    var p = document.createElement('p');
+    p.className = 'error';
+    p.textContent = message;
+    $('problem').appendChild(p);
+  }
+
+  function status(message) { text('status', message); }
+
+  function show(data) {
+    preview = data;
+    ['groups', 'bent', 'waiting', 'odd'].forEach(function (id) { $(id).innerHTML = ''; });
+    text('round-number', String(data.round));
+    text('pool', 'Pool: ' + data.pool_size + ' people · ' + data.groups.length +
+      ' groups · meet by ' + data.meet_by + '.');
+    data.groups.forEach(function (group) { item('groups', group.map(who).join(' + ')); });
+    if (data.sits_out) {
+      var p = document.createElement('p');
+      p.textContent = 'Sits out this round (odd count): ' + who(data.sits_out) + '.';
+      $('odd').appendChild(p);
+    }
+    data.bent.forEach(function (bend) { item('bent', bend.rule + ': ' + bend.reason); });
+    if (!data.bent.length) { item('bent', 'None: every rule held.'); }
+    data.waiting.forEach(function (person) { item('waiting', person.name + ': ' + person.reason); });
+    $('waiting-block').hidden = !data.waiting.length;
+    text('seed', data.seed);
+    $('preview').hidden = false;
+    $('confirm').disabled = false;
+    status('Preview ready: check the pairs, then confirm.');
+    t.sizeTo(document.body);
+  }
+
+  function load() {
+    problem('');
+    status('Drawing a preview…');
+    $('confirm').disabled = true;
+    return UnMentoringApi.preview(t).then(show, function (error) {
+      status('');
+      problem(error.message);
+    });
+  }
+
+  function follow(round) {
+    $('progress').max = Math.max(round.cards_total, 1);
+    $('progress').value = round.cards_done;
+    text('progress-text', round.cards_done + ' of ' + round.cards_total + ' cards moved.');
+    if (round.status === 'applied') {
+      status('Done: round ' + round.number + ' is on the board.');
+      text('progress-text', 'All ' + round.cards_total + ' cards moved. Introductions are on their way.');
+      $('close').hidden = false;
+      $('close').focus();
+      return;
+    }
+    setTimeout(function () {
+      UnMentoringApi.round(t, round.id).then(follow, function (error) {
+        problem(error.message + ' The board update carries on; reopen to follow it.');
+      });
+    }, POLL_MS);
+  }
+
+  function confirm() {
+    $('confirm').disabled = true;
+    problem('');
+    status('Storing the round…');
+    UnMentoringApi.makeRound(t, preview.seed, preview.pool_hash).then(function (round) {
+      $('actions').hidden = true;
+      $('progress-block').hidden = false;
+      status('Round ' + round.number + ' stored: updating the board…');
+      follow(round);
+    }, function (error) {
+      status('');
+      problem(error.message);
+      if (error.status !== 409) { $('confirm').disabled = false; return; }
+      load().then(function () { problem(error.message + ' Here is a new preview.'); });
+    });
+  }
+
+  $('confirm').addEventListener('click', confirm);
+  $('redraw').addEventListener('click', load);
+  $('cancel').addEventListener('click', function () { t.closeModal(); });
+  $('close').addEventListener('click', function () { t.closeModal(); });
+  load();
+})();

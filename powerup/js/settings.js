@@ -1,0 +1,75 @@
+/* global TrelloPowerUp, UnMentoringApi */
+/* Settings: meeting window, odd-count policy, same-organisation rule; board admins save them. */
+(function () {
+  'use strict';
+  var t = TrelloPowerUp.iframe();
+  var FIELDS = ['meeting_window_days', 'odd', 'same_org'];
+  var LIST_LABELS = { signups: 'Sign-ups', matched: 'Matched', shared: 'Shared', paused: 'Paused' };
+  var form = document.getElementById('settings');
+
+  function message(id, value, className) {
+    var box = document.getElementById(id);
+    box.innerHTML = '';
+    if (!value) { return; }
+    var p = document.createElement('p');
+    if (className) { p.className = className; }
+    p.textContent = value;
+    box.appendChild(p);
+  }
+
+  function fieldErrors(fields) {
+    FIELDS.forEach(function (name) {
+      document.getElementById(name + '-error').textContent = (fields && fields[name]) || '';
+    });
+  }
+
+  function fill(settings) {
+    form.elements.meeting_window_days.value = settings.meeting_window_days;
+    document.getElementById('odd-' + settings.odd).checked = true;
+    document.getElementById('same_org-' + settings.same_org).checked = true;
+    var lists = document.getElementById('lists');
+    lists.innerHTML = '';
+    // The board's order, not the JSON's alphabetical one.
+    var keys = Object.keys(LIST_LABELS).filter(function (key) { return key in settings.lists; });
+    keys.forEach(function (key) {
+      var dt = document.createElement('dt');
+      var dd = document.createElement('dd');
+      dt.textContent = LIST_LABELS[key] || key;
+      dd.textContent = settings.lists[key];
+      lists.appendChild(dt);
+      lists.appendChild(dd);
+    });
+    form.hidden = false;
+    t.sizeTo(document.body);
+  }
+
+  function save(event) {
+    event.preventDefault();
+    fieldErrors({});
+    message('problem', '');
+    var days = form.elements.meeting_window_days.value.trim();
+    var body = {
+      meeting_window_days: /^\d+$/.test(days) ? Number(days) : days,
+      odd: form.elements.odd.value,
+      same_org: form.elements.same_org.value
+    };
+    message('status', 'Saving…');
+    UnMentoringApi.saveSettings(t, body).then(function (settings) {
+      fill(settings);
+      message('status', 'Saved. The next preview uses these settings.', 'done');
+    }, function (error) {
+      message('status', '');
+      fieldErrors(error.fields);
+      message('problem', error.message, 'error');
+    });
+  }
+
+  form.addEventListener('submit', save);
+  UnMentoringApi.settings(t).then(function (settings) {
+    message('status', '');
+    fill(settings);
+  }, function (error) {
+    message('status', '');
+    message('problem', error.message, 'error');
+  });
+})();
