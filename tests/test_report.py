@@ -219,6 +219,7 @@ def _as_page(value, kind):
     return str(int(number)) if number == int(number) else f"{number:.1f}"
 
 
+@pytest.mark.sqlite_only
 def test_csv_json_and_terminal_show_what_the_page_shows(client, runner, history):
     cells = page_cells(client)
     data = client.get("/report.json")
@@ -257,6 +258,7 @@ def _personal_strings(seeded, keep=()):
     return found
 
 
+@pytest.mark.sqlite_only
 def test_the_report_names_nobody_and_the_feed_only_those_who_opted_in(client, history):
     report = "".join(client.get(p).text for p in ("/report", "/report.csv", "/report.json"))
     for text in _personal_strings(history):
@@ -271,6 +273,7 @@ def test_the_report_names_nobody_and_the_feed_only_those_who_opted_in(client, hi
     assert all(url in feed for url in shown) and shown
 
 
+@pytest.mark.sqlite_only
 def test_the_outputs_feed_is_valid_atom_with_round_date_and_credit(client, history):
     response = client.get("/outputs.atom")
     assert response.mimetype == "application/atom+xml"

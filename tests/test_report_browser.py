@@ -2,6 +2,8 @@
 
 import shutil
 
+import pytest
+
 from tests import report_helpers
 from tests.browser_fixtures import axe_violations
 
@@ -9,6 +11,7 @@ history = report_helpers.history
 SCREENSHOT = "/tmp/report.png"
 
 
+@pytest.mark.sqlite_only
 def test_the_report_page_draws_its_charts_and_passes_axe(live_app, page, history, tmp_path):
     page.goto(live_app.config["PUBLIC_URL"] + "/report")
     charts = page.locator("svg[role=img]")
