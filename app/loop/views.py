@@ -8,13 +8,11 @@ person then corrects.
 from flask import Blueprint, render_template, request
 
 from app.db import db
-from app.links import LinkError, read_token
 from app.loop.checkins import record_check_in
 from app.loop.forms import CheckInForm, OutputForm
 from app.loop.models import ANSWERS
 from app.loop.rounds import current_round_for, group_of
-from app.models import Person
-from app.participant.access import LinkProblem, link_problem_page
+from app.participant.access import LinkProblem, link_problem_page, person_and_claims
 from app.participant.cards import card_lane
 from app.programmes import current_programme
 from app.rounds.models import Round
@@ -26,24 +24,10 @@ bp.after_request(page_headers)
 bp.register_error_handler(LinkProblem, link_problem_page)
 
 
-def _open(token, purpose):
-    """Return (person, claims) for a loop link, or raise LinkProblem."""
-    try:
-        claims = read_token(token, purpose)
-    except LinkError as exc:
-        raise LinkProblem(exc.reason) from None
-    person = db.session.get(Person, claims["p"])
-    if person is None:
-        raise LinkProblem("expired")
-    if person.status == "left":
-        raise LinkProblem("left")
-    return person, claims
-
-
 @bp.route("/<token>/output", methods=["GET", "POST"])
 def output_form(token):
     """Take the link to what the participant shared and attach it to their card via the outbox."""
-    person, _ = _open(token, "output")
+    person, _ = person_and_claims(token, "output")
     round_ = current_round_for(person)
     if round_ is None or not person.trello_card_id:
         return render_template("loop/no_round.html")
@@ -77,7 +61,7 @@ def _queue_attachment(person, url):
 @bp.route("/<token>/checkin", methods=["GET", "POST"])
 def check_in(token):
     """Record the answer the link carries, then offer the optional questions."""
-    person, claims = _open(token, "checkin")
+    person, claims = person_and_claims(token, "checkin")
     round_ = db.session.get(Round, claims.get("r"))
     answer = claims.get("a")
     if round_ is None or answer not in ANSWERS or group_of(person, round_) is None:

@@ -17,6 +17,11 @@ class LinkProblem(Exception):
 
 def person_from_link(token, purpose):
     """Return the person a signed link names, or raise LinkProblem."""
+    return person_and_claims(token, purpose)[0]
+
+
+def person_and_claims(token, purpose):
+    """Return (person, the link's claims) for a signed link, or raise LinkProblem."""
     try:
         claims = read_token(token, purpose)
     except LinkError as exc:
@@ -27,7 +32,7 @@ def person_from_link(token, purpose):
         raise LinkProblem("expired")
     if person.status == "left":
         raise LinkProblem("left")
-    return person
+    return person, claims
 
 
 def link_problem_page(problem):

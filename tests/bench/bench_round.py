@@ -38,14 +38,14 @@ def _app(server, folder):
     return app
 
 
-def _people(server, app):
-    """Create PEOPLE confirmed participants with cards, outside the measured part."""
+def add_people(server, app, count, organisations=40):
+    """Set up the board and create count confirmed participants with cards, outside any timing."""
     with app.app_context():
         setup_board()
         programme = current_programme()
         signups = programme.list_id("signups")
-        for n in range(PEOPLE):
-            name, org = f"Person {n}", f"Organisation {n % 40}"
+        for n in range(count):
+            name, org = f"Person {n}", f"Organisation {n % organisations}"
             card = requests.post(
                 f"{server.api_base}/cards",
                 params={**AUTH, "idList": signups, "name": f"{name} · {org}"},
@@ -72,7 +72,7 @@ def run():
     server.start()
     with tempfile.TemporaryDirectory() as folder:
         app = _app(server, folder)
-        _people(server, app)
+        add_people(server, app, PEOPLE)
         requests.post(
             f"{server.url}/sandbox/control/rate-limits", json={"enabled": True}, timeout=5
         )

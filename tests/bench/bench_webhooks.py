@@ -16,10 +16,9 @@ from app.db import db
 from app.models import WebhookEvent
 from app.programmes import current_programme
 from app.rounds.service import confirm_round
-from app.sandbox import constants
 from app.sandbox.server import SandboxServer
 from app.webhooks import signature
-from tests.bench.bench_round import _app, db_engine_dispose
+from tests.bench.bench_round import _app, add_people, db_engine_dispose
 from tests.test_loop_burst import burst_bodies, sandbox_secret, start_gunicorn, wal
 
 PEOPLE, DELIVERIES, CLIENTS = 10, 600, 8
@@ -28,33 +27,11 @@ PEOPLE, DELIVERIES, CLIENTS = 10, 600, 8
 def _round(server, app):
     """Ten participants with cards, paired and applied, so deliveries record real outputs."""
     from app import outbox
-    from app.board import setup_board
-    from app.models import Person, utcnow
 
-    auth = {"key": constants.API_KEY, "token": constants.API_TOKEN}
+    # Every participant from a different organisation, so no draw needs to bend a rule.
+    add_people(server, app, PEOPLE, organisations=PEOPLE)
     with app.app_context():
-        setup_board()
         programme = current_programme()
-        for n in range(PEOPLE):
-            name, org = f"Person {n}", f"Organisation {n}"
-            card = requests.post(
-                f"{server.api_base}/cards",
-                params={**auth, "idList": programme.list_id("signups"), "name": f"{name} · {org}"},
-                timeout=10,
-            ).json()
-            db.session.add(
-                Person(
-                    programme_id=programme.id,
-                    full_name=name,
-                    email=f"p{n}@example.org",
-                    organisation=org,
-                    share_channels=["email"],
-                    status="active",
-                    confirmed_at=utcnow(),
-                    trello_card_id=card["id"],
-                )
-            )
-        db.session.commit()
         round_, _ = confirm_round(programme, 1)
         outbox.run_due(limit=500)
         return [m.person.trello_card_id for g in round_.groups for m in g.members]
