@@ -243,8 +243,9 @@ def test_a_truncated_answer_raises_a_trello_error_saying_so(sandbox, gateway, ca
     assert len(calls(sandbox, "GET", f"/1/cards/{made['id']}")) == 1
 
 
-def test_a_slow_answer_is_retried(sandbox):
-    quick = TrelloGateway(
+def _impatient_gateway(sandbox):
+    """A gateway that gives up on an answer after 0.3 s and retries twice, quickly."""
+    return TrelloGateway(
         sandbox.key,
         sandbox.token,
         sandbox.api_base,
@@ -253,6 +254,10 @@ def test_a_slow_answer_is_retried(sandbox):
         max_retries=2,
         backoff_base=0.01,
     )
+
+
+def test_a_slow_answer_is_retried(sandbox):
+    quick = _impatient_gateway(sandbox)
     sandbox.control("faults", delay=1.0, count=1)
     assert quick.board_state()["id"] == sandbox.board_id
     assert quick.session.counters == {"requests": 2, "rate_limited": 0, "retries": 1}
@@ -260,15 +265,7 @@ def test_a_slow_answer_is_retried(sandbox):
 
 
 def test_a_timeout_that_persists_raises_without_status_or_secrets(sandbox, caplog):
-    quick = TrelloGateway(
-        sandbox.key,
-        sandbox.token,
-        sandbox.api_base,
-        sandbox.board_id,
-        timeout=0.3,
-        max_retries=2,
-        backoff_base=0.01,
-    )
+    quick = _impatient_gateway(sandbox)
     sandbox.control("faults", delay=1.0, count=3)
     caplog.set_level("DEBUG", logger="app.trello")
     with pytest.raises(TrelloError) as caught:
