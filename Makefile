@@ -9,6 +9,8 @@ GOVUK := node_modules/govuk-frontend/dist/govuk
 BUILD := app/static/build
 CSS := $(BUILD)/unmentoring.css
 CHROMIUM := /usr/bin/chromium
+# pytest-xdist workers for `make test`: CI has 2 cores, and many tests wait on servers, not the CPU.
+TEST_WORKERS ?= 2
 
 .PHONY: install assets browser run test lint bench migrate clean
 
@@ -52,7 +54,7 @@ lint: install
 	$(VENV)/bin/ruff check app tests
 
 test: lint browser
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadgroup
 
 bench: install
 	$(PY) -m tests.bench

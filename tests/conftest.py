@@ -1,5 +1,6 @@
 """Shared fixtures: the app on SQLite (and PostgreSQL with TEST_DATABASE_URL) and the sandbox."""
 
+import functools
 import os
 import shutil
 import socket
@@ -17,11 +18,30 @@ pytest_plugins = ["tests.sandbox_fixtures", "tests.signup_helpers", "tests.brows
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
 
 
+@functools.cache
 def _postgres_url():
-    """Return TEST_DATABASE_URL in the form SQLAlchemy needs for psycopg 3."""
+    """Return TEST_DATABASE_URL for psycopg 3; under xdist, a database of the worker's own."""
+    from sqlalchemy.engine import make_url
+
     from app.db import database_uri
 
-    return database_uri(os.environ["TEST_DATABASE_URL"], "")
+    url = make_url(database_uri(os.environ["TEST_DATABASE_URL"], ""))
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return url.render_as_string(hide_password=False)
+    own = url.set(database=f"{url.database}_{worker}")
+    _create_database(url, own.database)
+    return own.render_as_string(hide_password=False)
+
+
+def _create_database(url, name):
+    """Create database name beside url's unless it exists: each xdist worker drops its schema."""
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name})
+        if exists.scalar() is None:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
 
 
 def _reset_postgres(url):

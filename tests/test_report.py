@@ -26,6 +26,9 @@ from tests.report_helpers import (
     sign_up_by_service,
 )
 
+# The seeded history is built once per xdist worker: keep its users on one worker.
+pytestmark = pytest.mark.xdist_group("report_history")
+
 history = report_helpers.history
 
 SMALL, WITHHELD = "fewer than 5", "withheld"

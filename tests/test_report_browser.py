@@ -7,6 +7,9 @@ import pytest
 from tests import report_helpers
 from tests.browser_fixtures import axe_violations
 
+# The seeded history is built once per xdist worker: keep its users on one worker.
+pytestmark = pytest.mark.xdist_group("report_history")
+
 history = report_helpers.history
 SCREENSHOT = "/tmp/report.png"
 
