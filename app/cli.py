@@ -108,6 +108,67 @@ def reconcile_command():
         click.echo("Current round: board and database agree")
 
 
+@click.command("erase")
+@click.option("--email", help="The address the person signed up with.")
+@click.option("--card", "card_id", help="The id or short link of the person's Trello card.")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@with_appcontext
+def erase_command(email, card_id, yes):
+    """Erase one person as if they had left: for erasure requests, and again after a restore."""
+    from app.db import db
+    from app.participant.lifecycle import leave
+    from app.programmes import current_programme
+
+    if bool(email) == bool(card_id):
+        _fail("Give exactly one of --email and --card.")
+    programme = current_programme()
+    person = _person_to_erase(programme, email, card_id)
+    if person.status == "left":
+        click.echo(f"Person {person.id} has already left; nothing to erase.")
+        return
+    if not yes:
+        click.confirm(f"Erase person {person.id} ({person.organisation}) for good?", abort=True)
+    leave(programme, person)
+    db.session.commit()
+    click.echo(f"Person {person.id} erased; their card is emptied and archived by the worker.")
+
+
+def _person_to_erase(programme, email, card_id):
+    """Find the person named by address or card, or stop with a clear message."""
+    from sqlalchemy import select
+
+    from app.db import db
+    from app.models import Person
+    from app.signup.checks import normalise_email
+    from app.signup.service import find_person
+
+    if email:
+        try:
+            person = find_person(programme, normalise_email(email))
+        except ValueError:
+            _fail(f"Not an email address: {email}")
+    else:
+        query = select(Person).where(
+            Person.programme_id == programme.id, Person.trello_card_id == _full_card_id(card_id)
+        )
+        person = db.session.scalar(query)
+    if person is None:
+        _fail("Nobody with that " + ("address." if email else "card."))
+    return person
+
+
+def _full_card_id(card_id):
+    """Return a card's 24-hex id, asking Trello when given a short link (as in the card's URL)."""
+    from app.trello_gateway import get_gateway
+
+    if len(card_id) == 24:
+        return card_id
+    try:
+        return get_gateway().card(card_id)["id"]
+    except TrelloError as exc:
+        _fail(f"Trello could not find card {card_id}: {exc}")
+
+
 def init_app(app):
     """Register the operator commands on the app."""
     commands = (
@@ -116,6 +177,7 @@ def init_app(app):
         worker_command,
         dev_command,
         reconcile_command,
+        erase_command,
     )
     for command in commands:
         app.cli.add_command(command)

@@ -1,0 +1,75 @@
+"""Operator commands from the README's Operating section: erasing a person, reviving a webhook."""
+
+import pytest
+
+from tests.signup_helpers import (
+    FORM,
+    board_lists,
+    people,
+    run_worker,
+    signed_up_and_confirmed,
+)
+
+
+@pytest.fixture
+def ada(app, client, board):
+    """A confirmed participant with a card in Sign-ups; returns their card's id."""
+    signed_up_and_confirmed(app, client, board)
+    [person] = people(app)
+    assert person["status"] == "active" and person["trello_card_id"]
+    return person["trello_card_id"]
+
+
+@pytest.mark.parametrize("how", ["email", "card id", "short link"])
+def test_erase_leaves_only_what_the_report_needs_and_archives_the_emptied_card(
+    app, runner, board, ada, how
+):
+    if how == "email":
+        args = ["--email", FORM["email"].upper()]
+    elif how == "card id":
+        args = ["--card", ada]
+    else:
+        args = ["--card", board.api("GET", f"/cards/{ada}").json()["shortLink"]]
+    result = runner.invoke(args=["erase", *args, "--yes"])
+    assert result.exit_code == 0, result.output
+    assert "erased" in result.output
+    run_worker(app)
+    [person] = people(app)
+    assert person["status"] == "left"
+    assert (person["email"], person["phone"], person["topics"]) == (None, None, None)
+    assert person["full_name"] != FORM["name"] and person["organisation"] == FORM["organisation"]
+    lists, archived = board_lists(board)
+    assert all(card["id"] != ada for cards in lists.values() for card in cards)
+    [card] = [card for card in archived if card["id"] == ada]
+    assert FORM["name"] not in card["name"] and card["desc"] == ""
+
+
+def test_erase_asks_first_and_does_nothing_when_refused(app, runner, ada):
+    result = runner.invoke(args=["erase", "--card", ada], input="n\n")
+    assert result.exit_code == 1 and "Aborted" in result.output
+    assert people(app)[0]["status"] == "active"
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        ([], "exactly one of --email and --card"),
+        (["--email", "a@example.org", "--card", "x" * 24], "exactly one of --email and --card"),
+        (["--email", "not an address"], "Not an email address"),
+        (["--email", "nobody@example.org"], "Nobody with that address"),
+        (["--card", "f" * 24], "Nobody with that card"),
+        (["--card", "NoSuchLk"], "Trello could not find card NoSuchLk"),
+    ],
+)
+def test_erase_explains_what_it_could_not_find(app, runner, ada, args, message):
+    result = runner.invoke(args=["erase", *args, "--yes"])
+    assert result.exit_code != 0 and message in result.output
+    assert people(app)[0]["status"] == "active"
+
+
+def test_erasing_twice_says_so_and_changes_nothing(app, runner, ada):
+    assert runner.invoke(args=["erase", "--card", ada, "--yes"]).exit_code == 0
+    before = people(app)
+    again = runner.invoke(args=["erase", "--card", ada, "--yes"])
+    assert again.exit_code == 0 and "already left" in again.output
+    assert people(app) == before
