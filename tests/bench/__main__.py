@@ -21,14 +21,29 @@ def modules():
             yield importlib.import_module(f"{package.__name__}.{info.name}")
 
 
-def table(rows):
+def table(rows, columns=COLUMNS):
     """Return the rows as an aligned text table."""
-    cells = [COLUMNS] + [tuple(str(row.get(c, "")) for c in COLUMNS) for row in rows]
-    widths = [max(len(line[i]) for line in cells) for i in range(len(COLUMNS))]
+    cells = [columns] + [tuple(str(row.get(c, "")) for c in columns) for row in rows]
+    widths = [max(len(line[i]) for line in cells) for i in range(len(columns))]
     lines = [
         "  ".join(cell.rjust(w) for cell, w in zip(line, widths, strict=True)) for line in cells
     ]
     return "\n".join([lines[0], "-" * len(lines[0]), *lines[1:]])
+
+
+SUMMARY = ("benchmark", "measure", "ours", "baseline", "result")
+
+
+def summary_rows(results):
+    """Return one line per benchmark: what it measured, our figure, the baseline's, OK or not."""
+    return [
+        {
+            "benchmark": r["module"].rsplit(".", 1)[-1].removeprefix("bench_"),
+            **r.get("summary", {"measure": r["verdict"]}),
+            "result": "OK" if r["ok"] else "FAILED",
+        }
+        for r in results
+    ]
 
 
 def main():
@@ -40,9 +55,13 @@ def main():
         print(table(result["rows"]))
         print(("OK: " if result["ok"] else "FAILED: ") + result["verdict"], flush=True)
         results.append({"module": module.__name__, **result})
+    summary = summary_rows(results)
+    print("== summary ==")
+    print(table(summary, SUMMARY))
     report = {
         "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "python": platform.python_version(),
+        "summary": summary,
         "results": results,
     }
     (ROOT / "bench-results.json").write_text(json.dumps(report, indent=2) + "\n")

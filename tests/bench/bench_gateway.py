@@ -157,4 +157,16 @@ def run():
         f"gateway: {gateway['requests']} requests, {gateway['429s']} 429s, {gateway['seconds']} s "
         f"= {gateway['x floor']} x the {FLOOR_SECONDS:.0f} s rate-limit floor"
     )
-    return {"rows": rows, "ok": ok, "verdict": verdict, "floor_seconds": FLOOR_SECONDS}
+    plain = rows[-1]
+    summary = {
+        "measure": f"{UPDATES} card updates",
+        "ours": f"{gateway['429s']} 429s, {gateway['seconds']} s",
+        "baseline": f"{plain['scenario']}: {plain['429s']} 429s, {plain['failed']} lost",
+    }
+    return {
+        "rows": rows,
+        "ok": ok,
+        "verdict": verdict,
+        "floor_seconds": FLOOR_SECONDS,
+        "summary": summary,
+    }

@@ -109,7 +109,12 @@ def run():
         f"{sent - writes} reads, {limited} 429s, {elapsed:.1f} s = {elapsed / floor:.3f} x the "
         f"{floor:.1f} s floor for {sent} requests"
     )
-    return {"rows": [row], "ok": ok, "verdict": verdict}
+    summary = {
+        "measure": f"round of {PEOPLE} on the rate-limited sandbox",
+        "ours": f"{writes} writes, {limited} 429s, {elapsed:.1f} s",
+        "baseline": f"rate-limit floor for {sent} requests: {floor:.1f} s",
+    }
+    return {"rows": [row], "ok": ok, "verdict": verdict, "summary": summary}
 
 
 def outbox_entries(operation):

@@ -118,4 +118,9 @@ def run():
         f"{deliveries['per_second']}/s; HEAD baseline p50 {baseline['p50_ms']} ms, "
         f"{baseline['per_second']}/s; {recorded} actions recorded"
     )
-    return {"rows": [baseline, deliveries], "ok": ok, "verdict": verdict}
+    summary = {
+        "measure": f"{DELIVERIES} signed webhook deliveries, {CLIENTS} clients",
+        "ours": f"p50 {deliveries['p50_ms']} ms, {deliveries['per_second']}/s",
+        "baseline": f"HEAD: p50 {baseline['p50_ms']} ms, {baseline['per_second']}/s",
+    }
+    return {"rows": [baseline, deliveries], "ok": ok, "verdict": verdict, "summary": summary}
