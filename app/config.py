@@ -34,6 +34,8 @@ class Config:
         self.PUBLIC_URL = _env("PUBLIC_URL", f"http://127.0.0.1:{self.PORT}").rstrip("/")
         self.DATABASE_URL = _env("DATABASE_URL")
         self.SECRET_KEY = _env("SECRET_KEY")
+        # Keys being rotated out, comma-separated: links and sessions they signed still work.
+        self.SECRET_KEY_FALLBACKS = [k for k in _env("SECRET_KEY_FALLBACKS", "").split(",") if k]
         self.MAIL_URL = _env("MAIL_URL", "sandbox" if self.SANDBOX else None)
         self.MAIL_FROM = _env("MAIL_FROM", "UnMentoring <unmentoring@localhost>")
         self.LIST_SIGNUPS = _env("LIST_SIGNUPS", "Sign-ups")

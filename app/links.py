@@ -1,7 +1,10 @@
 """Signed links for participants: each names one person and one purpose, and expires."""
 
+import re
+
 from flask import current_app
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from itsdangerous import BadData, BadSignature, SignatureExpired, URLSafeTimedSerializer
+from itsdangerous.encoding import base64_decode, base64_encode
 
 DAY = 24 * 60 * 60
 # How long each kind of link works; a manage link comes in every mail, so it lives longest.
@@ -17,9 +20,33 @@ class LinkError(Exception):
         self.reason = reason  # "expired" or "invalid"
 
 
+_TOKEN = re.compile(r"[A-Za-z0-9_\-.]+")
+
+
 def _serializer(purpose):
-    """Return a serializer whose salt is the purpose, so a link for one thing opens nothing else."""
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=f"unmentoring:{purpose}")
+    """Return a serializer whose salt is the purpose, so a link for one thing opens nothing else.
+
+    It signs with SECRET_KEY and also reads links signed with a key in SECRET_KEY_FALLBACKS,
+    so links already mailed keep working while the key is rotated.
+    """
+    config = current_app.config
+    keys = [*config.get("SECRET_KEY_FALLBACKS", []), config["SECRET_KEY"]]
+    return URLSafeTimedSerializer(keys, salt=f"unmentoring:{purpose}")
+
+
+def is_canonical(token):
+    """Return True when a token is written exactly as the signer writes it.
+
+    Decoding base64 skips characters outside its alphabet and ignores the unused bits of the
+    last character, so a token with an "é" added, or its last letter changed, would still
+    verify; a link that differs from the one we sent opens nothing.
+    """
+    if not _TOKEN.fullmatch(token):
+        return False
+    try:
+        return all(base64_encode(base64_decode(part)).decode() == part for part in token.split("."))
+    except BadData:
+        return False
 
 
 def make_token(person_id, purpose, **extra):
@@ -30,6 +57,8 @@ def make_token(person_id, purpose, **extra):
 def read_token(token, purpose, max_age=None):
     """Return the token's claims ({'p': person id, ...}) or raise LinkError."""
     limit = max_age if max_age is not None else MAX_AGE.get(purpose, DEFAULT_MAX_AGE)
+    if not is_canonical(token):
+        raise LinkError("invalid")
     try:
         claims = _serializer(purpose).loads(token, max_age=limit)
     except SignatureExpired:

@@ -45,3 +45,26 @@ def test_links_expire_by_purpose_or_as_told(app, monkeypatch):
         assert read_token(manage, "manage")["p"] == 7
         with pytest.raises(LinkError):
             read_token(manage, "manage", max_age=24 * 3600)
+
+
+def test_links_signed_before_a_key_rotation_open_while_the_old_key_is_a_fallback(app):
+    with app.app_context():
+        old = make_token(7, "manage")
+        app.config.update(SECRET_KEY="the-new-key", SECRET_KEY_FALLBACKS=["test-secret-key"])
+        assert read_token(old, "manage")["p"] == 7
+        new = make_token(7, "manage")
+        assert new != old and read_token(new, "manage")["p"] == 7
+        app.config["SECRET_KEY_FALLBACKS"] = []
+        assert read_token(new, "manage")["p"] == 7
+        with pytest.raises(LinkError):
+            read_token(old, "manage")
+
+
+def test_a_link_altered_where_base64_would_not_notice_is_invalid(app):
+    with app.app_context():
+        token = make_token(7, "manage")
+        head, rest = token[:4], token[4:]
+        for altered in (head + "é" + rest, head + "=" + rest, token + "\n"):
+            with pytest.raises(LinkError) as refused:
+                read_token(altered, "manage")
+            assert refused.value.reason == "invalid"
