@@ -30,6 +30,8 @@ class Config:
         # Seconds per Trello request; (connect, read) as requests takes it.
         self.TRELLO_TIMEOUT = float(_env("TRELLO_TIMEOUT", "10"))
         self.TRELLO_MAX_RETRIES = int(_env("TRELLO_MAX_RETRIES", "5"))
+        # Requests per 10 s this process allows itself on the token (Trello allows 100).
+        self.TRELLO_RATE_LIMIT = int(_env("TRELLO_RATE_LIMIT", "100"))
         self.PORT = int(_env("PORT", "5000"))
         self.PUBLIC_URL = _env("PUBLIC_URL", f"http://127.0.0.1:{self.PORT}").rstrip("/")
         self.DATABASE_URL = _env("DATABASE_URL")
@@ -44,6 +46,10 @@ class Config:
         self.LIST_PAUSED = _env("LIST_PAUSED", "Paused")
         self.OUTBOX_MAX_ATTEMPTS = int(_env("OUTBOX_MAX_ATTEMPTS", "8"))
         self.OUTBOX_BACKOFF_SECONDS = float(_env("OUTBOX_BACKOFF_SECONDS", "5"))
+        # How long a worker holds an entry; a worker that dies lets it go after this long.
+        self.OUTBOX_LEASE_SECONDS = float(_env("OUTBOX_LEASE_SECONDS", "300"))
+        # Seconds a SQLite writer waits for another to finish before the request gives up (503).
+        self.SQLITE_BUSY_TIMEOUT = float(_env("SQLITE_BUSY_TIMEOUT", "15"))
         # POSTs to the public forms per client address (Flask-Limiter syntax, ";" between limits).
         self.SIGNUP_RATE_LIMIT = _env("SIGNUP_RATE_LIMIT", "10 per minute;100 per day")
         self.RATELIMIT_ENABLED = _env("RATELIMIT_ENABLED", "true").lower() != "false"

@@ -2,10 +2,12 @@
 
 import os
 
+from flask import current_app, jsonify, render_template, request
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 
 # Named constraints so Alembic can alter them later, on SQLite (batch mode) and PostgreSQL alike.
 NAMING = {
@@ -31,11 +33,39 @@ def database_uri(database_url, instance_path):
     return database_url
 
 
-def engine_options(uri):
-    """Return engine options: SQLite waits for a busy writer instead of failing at once."""
+# What SQLite and PostgreSQL say when another writer holds the lock for too long.
+BUSY_MESSAGES = (
+    "database is locked",
+    "database table is locked",
+    "lock timeout",
+    "LockNotAvailable",
+)
+
+
+def engine_options(uri, busy_timeout=15.0):
+    """Return engine options: SQLite waits busy_timeout seconds for a busy writer, not at once."""
     if uri.startswith("sqlite"):
-        return {"connect_args": {"timeout": 15}}
+        return {"connect_args": {"timeout": busy_timeout}}
     return {"pool_pre_ping": True}
+
+
+def is_busy(error):
+    """Tell whether a database error means "another writer holds the lock": worth a retry."""
+    return any(message in str(error.orig) for message in BUSY_MESSAGES)
+
+
+def _database_busy(error):
+    """Answer a request that waited too long for a lock: nothing was saved, try again (503)."""
+    if not is_busy(error):
+        raise error
+    db.session.rollback()
+    current_app.logger.warning("database busy: %s %s answered 503", request.method, request.path)
+    headers = {"Retry-After": "5"}
+    if request.path.startswith("/webhooks/"):
+        return "", 503, headers  # Trello delivers again later
+    if request.path.startswith("/api/"):
+        return jsonify(error="busy, try again in a moment"), 503, headers
+    return render_template("errors/busy.html"), 503, headers
 
 
 @event.listens_for(Engine, "connect")
@@ -55,6 +85,8 @@ def init_app(app):
         app.config.get("DATABASE_URL"), app.instance_path
     )
     app.config["SQLALCHEMY_DATABASE_URI"] = uri
-    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", engine_options(uri))
+    busy_timeout = float(app.config.get("SQLITE_BUSY_TIMEOUT", 15))
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", engine_options(uri, busy_timeout))
     db.init_app(app)
+    app.register_error_handler(OperationalError, _database_busy)
     migrate.init_app(app, db, directory=os.path.join(app.root_path, "migrations"))

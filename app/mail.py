@@ -27,11 +27,11 @@ def queue_mail(programme, to, subject, text, *, html=None, lane=None, dedupe_key
     return outbox.enqueue(programme, "mail.send", payload, lane=lane, dedupe_key=dedupe_key)
 
 
-def build_message(sender, to, subject, text, html=None):
+def build_message(sender, to, subject, text, html=None, message_id=None):
     """Return the email message exactly as it will be sent."""
     message = EmailMessage()
     message["From"], message["To"], message["Subject"] = sender, to, subject
-    message["Message-ID"] = make_msgid(domain="unmentoring.local")
+    message["Message-ID"] = message_id or make_msgid(domain="unmentoring.local")
     message.set_content(text)
     if html:
         message.add_alternative(html, subtype="html")
@@ -54,6 +54,15 @@ def _send_smtp(url, message):
         server.send_message(message)
 
 
+def entry_message_id(entry):
+    """Return one Message-ID per outbox entry, so a mail sent again by a worker that died
+    before recording it is the same message, which receiving servers can drop (Gmail does)."""
+    if entry is None or entry.id is None:
+        return None
+    made = entry.created_at.strftime("%Y%m%d%H%M%S%f") if entry.created_at else "0"
+    return f"<outbox.{entry.id}.{made}@unmentoring.local>"
+
+
 def _send_sandbox(message):
     """Hand the mail to the sandbox's outbox page over HTTP, like a mail server would take it."""
     text = message.get_body(("plain",))
@@ -64,6 +73,7 @@ def _send_sandbox(message):
         "subject": message["Subject"],
         "text": text.get_content(),
         "html": html.get_content() if html is not None else None,
+        "headers": {"Message-ID": message["Message-ID"]},
     }
     url = current_app.config["SANDBOX_URL"] + "/sandbox/mail/messages"
     response = requests.post(url, json=body, timeout=10)
@@ -82,6 +92,7 @@ def send_mail(payload, entry=None):
         payload["subject"],
         payload["text"],
         payload.get("html"),
+        entry_message_id(entry),
     )
     if url == "sandbox":
         _send_sandbox(message)

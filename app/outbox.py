@@ -13,7 +13,6 @@ from app.models import OutboxEntry, utcnow
 
 log = logging.getLogger(__name__)
 HANDLERS = {}
-LEASE = timedelta(minutes=5)
 MAX_BACKOFF = timedelta(hours=1)
 
 
@@ -47,6 +46,11 @@ def enqueue(programme, operation, payload, *, lane=None, dedupe_key=None):
     return entry
 
 
+def lease():
+    """Return how long a claimed entry stays with its worker (OUTBOX_LEASE_SECONDS)."""
+    return timedelta(seconds=current_app.config.get("OUTBOX_LEASE_SECONDS", 300))
+
+
 def _due_ids(now, limit):
     """Return ids of entries that are due, unlocked and first in their lane."""
     earlier = aliased(OutboxEntry)
@@ -76,7 +80,7 @@ def _claim(entry_id, now):
         .where(OutboxEntry.id == entry_id)
         .where(OutboxEntry.status.in_(("pending", "running")))
         .where(or_(OutboxEntry.locked_until.is_(None), OutboxEntry.locked_until < now))
-        .values(status="running", locked_until=now + LEASE, attempts=OutboxEntry.attempts + 1)
+        .values(status="running", locked_until=now + lease(), attempts=OutboxEntry.attempts + 1)
     )
     db.session.commit()
     return result.rowcount == 1

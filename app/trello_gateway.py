@@ -13,6 +13,8 @@ from app.trello_http import Throttle, TrelloError, TrelloSession, redact
 __all__ = ["TrelloError", "TrelloGateway", "get_gateway", "init_app"]
 
 PING_TIMEOUT = 3.0
+# Trello ids start with their creation time in seconds; allow for clocks that disagree.
+CLOCK_SLACK = 120
 BATCH_LIMIT = 10  # Trello's OpenAPI get-batch: at most 10 routes per call
 
 
@@ -59,6 +61,7 @@ class TrelloGateway:
             config.get("TRELLO_BOARD_ID"),
             timeout=float(config.get("TRELLO_TIMEOUT", 10.0)),
             max_retries=int(config.get("TRELLO_MAX_RETRIES", 5)),
+            rate_limit=int(config.get("TRELLO_RATE_LIMIT", 100)),
         )
 
     def _call(self, method, path, params=None, body=None):
@@ -75,6 +78,24 @@ class TrelloGateway:
             doc, pos = getattr(exc, "doc", ""), getattr(exc, "pos", "?")
             message = f"answer is not valid JSON ({len(doc)} chars, fails at char {pos})"
             raise TrelloError(200, message, method, self._safe(path)) from None
+
+    def _create(self, path, body, find):
+        """POST a create; after an answer was lost, reuse what that attempt made, if anything.
+
+        find(since) returns the object a lost attempt made (created at or after since), or None.
+        """
+        since, retries = time.time() - CLOCK_SLACK, self.session.current_max_retries()
+        for attempt in range(retries + 1):
+            try:
+                return self._call("POST", path, body=body)
+            except TrelloError as exc:
+                if not exc.maybe_done or attempt == retries:
+                    raise
+                self.session.pause(attempt, retries, "POST", self._safe(path), "lost answer")
+            found = find(since)
+            if found is not None:
+                return found
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def _error(self, exc, method, path):
         """Translate py-trello's ResourceUnavailable into TrelloError with Trello's own message."""
@@ -126,8 +147,9 @@ class TrelloGateway:
 
     def create_list(self, name, pos="bottom"):
         """Create a list on the board and return it."""
-        return self._call(
-            "POST", "/lists", body={"name": name, "idBoard": self.board_id, "pos": pos}
+        body = {"name": name, "idBoard": self.board_id, "pos": pos}
+        return self._create(
+            "/lists", body, lambda since: self._made(self.lists(), since, name=name)
         )
 
     def reopen_list(self, list_id):
@@ -137,14 +159,23 @@ class TrelloGateway:
     def create_label(self, name, color=None):
         """Create a board label (color None means no colour) and return it."""
         body = {"name": name, "color": color, "idBoard": self.board_id}
-        return self._call("POST", "/labels", body=body)
+        return self._create(
+            "/labels", body, lambda since: self._made(self.labels(), since, name=name)
+        )
 
     def create_card(self, list_id, name, desc="", pos="bottom", label_ids=()):
         """Create a card in a list and return it."""
         body = {"idList": list_id, "name": name, "desc": desc, "pos": pos}
         if label_ids:
             body["idLabels"] = ",".join(label_ids)
-        return self._call("POST", "/cards", body=body)
+        return self._create(
+            "/cards", body, lambda since: self.find_card(list_id, name, desc, since)
+        )
+
+    def find_card(self, list_id, name, desc, since):
+        """Return an open card in the list with this name and description made since then."""
+        cards = self._call("GET", f"/lists/{list_id}/cards")
+        return self._made(cards, since, name=name, desc=desc or "")
 
     def update_card(
         self, card_id, *, list_id=None, name=None, desc=None, label_ids=None, pos=None, closed=None
@@ -169,12 +200,27 @@ class TrelloGateway:
 
     def comment(self, card_id, text):
         """Comment on a card and return the commentCard action."""
-        return self._call("POST", f"/cards/{card_id}/actions/comments", body={"text": text})
+        path = f"/cards/{card_id}/actions/comments"
+        return self._create(
+            path, {"text": text}, lambda since: self.find_comment(card_id, text, since)
+        )
+
+    def find_comment(self, card_id, text, since):
+        """Return the card's comment with this text made since then, or None."""
+        actions = self._call("GET", f"/cards/{card_id}/actions", {"filter": "commentCard"})
+        found = [a for a in actions if (a.get("data") or {}).get("text") == text]
+        return self._made(found, since)
 
     def attach_url(self, card_id, url, name=None):
         """Attach a link to a card and return the attachment."""
         body = {"url": url} if name is None else {"url": url, "name": name[:256]}
-        return self._call("POST", f"/cards/{card_id}/attachments", body=body)
+        path = f"/cards/{card_id}/attachments"
+        return self._create(path, body, lambda since: self.find_attachment(card_id, url, since))
+
+    def find_attachment(self, card_id, url, since):
+        """Return the card's attachment of this URL made since then, or None."""
+        attachments = self._call("GET", f"/cards/{card_id}/attachments")
+        return self._made(attachments, since, url=url)
 
     def board_actions(self, filter="all", since=None, limit=1000):
         """Return the board's actions of the given types, newest first (at most 1,000 a call)."""
@@ -210,7 +256,20 @@ class TrelloGateway:
             "idModel": id_model or self.board_id,
             "description": description,
         }
-        return self._call("POST", "/webhooks", body=body)
+        match = {"callbackURL": callback_url, "idModel": body["idModel"]}
+        return self._create(
+            "/webhooks", body, lambda since: self._made(self.webhooks(), since, **match)
+        )
+
+    @staticmethod
+    def _made(items, since, **fields):
+        """Return the newest item with these field values whose id dates from since or later."""
+        found = [
+            item
+            for item in items or []
+            if all(item.get(k) == v for k, v in fields.items()) and _id_time(item) >= since
+        ]
+        return max(found, key=lambda item: item["id"]) if found else None
 
     def delete_webhook(self, webhook_id):
         """Delete a webhook."""
@@ -223,6 +282,14 @@ class TrelloGateway:
         with self.session.overrides(timeout=timeout, max_retries=0):
             self._call("GET", f"/boards/{self.board_id}", {"fields": "id"})
         return True
+
+
+def _id_time(item):
+    """Return when Trello made an object, from its id's leading seconds (0 when unreadable)."""
+    try:
+        return int(str(item.get("id", ""))[:8], 16)
+    except ValueError:
+        return 0
 
 
 def init_app(app):

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from urllib.parse import urlsplit
 
 import requests
+from urllib3.exceptions import NewConnectionError
 
 log = logging.getLogger("app.trello")
 
@@ -24,11 +25,16 @@ TRANSPORT_ERRORS = (
 
 
 class TrelloError(Exception):
-    """A Trello call that failed: HTTP status (None when no answer), Trello's message, where."""
+    """A Trello call that failed: HTTP status (None when no answer), Trello's message, where.
 
-    def __init__(self, status, message, method, path):
+    maybe_done is True when the call reached Trello but its answer was lost: it may have
+    been carried out, so a create must look for what it made before it is sent again.
+    """
+
+    def __init__(self, status, message, method, path, maybe_done=False):
         super().__init__(status, message, method, path)
         self.status, self.message, self.method, self.path = status, message, method, path
+        self.maybe_done = maybe_done
 
     @property
     def retryable(self):
@@ -61,6 +67,14 @@ def transport_reason(exc, timeout):
     if isinstance(exc, requests.exceptions.ChunkedEncodingError):
         return "the answer was cut off"
     return "could not connect"
+
+
+def may_have_arrived(exc):
+    """Tell whether a call that got no answer may still have reached Trello and been done."""
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        return False
+    reason = getattr(exc.args[0], "reason", None) if exc.args else None
+    return not isinstance(reason, NewConnectionError)
 
 
 def query_not_body(params, data, headers):
@@ -184,6 +198,10 @@ class TrelloSession(requests.Session):
         finally:
             self._local.options = previous
 
+    def current_max_retries(self):
+        """Return the retries this thread's calls get now (overrides included)."""
+        return getattr(self._local, "options", {}).get("max_retries", self.max_retries)
+
     def request(self, method, url, params=None, data=None, headers=None, **kwargs):
         """Send one call with the rewritten base, a timeout, throttling and bounded retries."""
         method, url = method.upper(), self.rewrite(url)
@@ -199,16 +217,17 @@ class TrelloSession(requests.Session):
             try:
                 response = self._send_once(method, url, path, params, data, headers, kwargs)
             except TRANSPORT_ERRORS as exc:
-                if last:
-                    raise TrelloError(
-                        None, transport_reason(exc, kwargs["timeout"]), method, path
-                    ) from None
-                self._pause(attempt, retries, method, path, type(exc).__name__)
+                # A create sent twice makes two cards: the caller looks before sending it again.
+                lost = method == "POST" and may_have_arrived(exc)
+                if last or lost:
+                    reason = transport_reason(exc, kwargs["timeout"])
+                    raise TrelloError(None, reason, method, path, maybe_done=lost) from None
+                self.pause(attempt, retries, method, path, type(exc).__name__)
                 continue
             status = response.status_code
             if last or not (status == 429 or status >= 500):
                 return response
-            self._pause(attempt, retries, method, path, status)
+            self.pause(attempt, retries, method, path, status)
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _send_once(self, method, url, path, params, data, headers, kwargs):
@@ -231,7 +250,7 @@ class TrelloSession(requests.Session):
         )
         return response
 
-    def _pause(self, attempt, retries, method, path, reason):
+    def pause(self, attempt, retries, method, path, reason):
         """Count and log a retry, then wait out its backoff."""
         self._count("retries")
         delay = backoff_delay(attempt, self.backoff_base, rand=self._rand)

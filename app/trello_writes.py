@@ -1,9 +1,22 @@
-"""Outbox handlers that write to Trello through the gateway, one domain operation each."""
+"""Outbox handlers that write to Trello through the gateway, one domain operation each.
+
+A create may have been carried out by an attempt whose worker died before recording it, so
+a later attempt looks for what the earlier one made before creating it again.
+"""
+
+from datetime import UTC
 
 from app import outbox
 from app.db import db
 from app.models import Person
-from app.trello_gateway import get_gateway
+from app.trello_gateway import CLOCK_SLACK, get_gateway
+
+
+def _since_first_try(entry):
+    """Return when an earlier attempt of this entry may have made something, or None."""
+    if entry is None or (entry.attempts or 0) <= 1:
+        return None
+    return entry.created_at.replace(tzinfo=UTC).timestamp() - CLOCK_SLACK
 
 
 def queue_update_card(programme, card_id, **fields):
@@ -22,10 +35,13 @@ def update_card(payload, entry=None):
 @outbox.handler("trello.create_card")
 def create_card(payload, entry=None):
     """Create a card and, for a person, remember its id in the same commit as the entry."""
-    card = get_gateway().create_card(
-        payload["list_id"],
-        payload["name"],
-        desc=payload.get("desc", ""),
+    gateway, since = get_gateway(), _since_first_try(entry)
+    list_id, name, desc = payload["list_id"], payload["name"], payload.get("desc", "")
+    card = since is not None and gateway.find_card(list_id, name, desc, since)
+    card = card or gateway.create_card(
+        list_id,
+        name,
+        desc=desc,
         pos=payload.get("pos", "bottom"),
         label_ids=payload.get("label_ids", ()),
     )
@@ -40,12 +56,18 @@ def create_card(payload, entry=None):
 @outbox.handler("trello.comment")
 def comment(payload, entry=None):
     """Add a queued comment to a card."""
-    action = get_gateway().comment(payload["card_id"], payload["text"])
+    gateway, since = get_gateway(), _since_first_try(entry)
+    card_id, text = payload["card_id"], payload["text"]
+    action = since is not None and gateway.find_comment(card_id, text, since)
+    action = action or gateway.comment(card_id, text)
     return {"action_id": action.get("id")}
 
 
 @outbox.handler("trello.attach_url")
 def attach_url(payload, entry=None):
     """Attach a queued link to a card."""
-    attachment = get_gateway().attach_url(payload["card_id"], payload["url"], payload.get("name"))
+    gateway, since = get_gateway(), _since_first_try(entry)
+    card_id, url = payload["card_id"], payload["url"]
+    attachment = since is not None and gateway.find_attachment(card_id, url, since)
+    attachment = attachment or gateway.attach_url(card_id, url, payload.get("name"))
     return {"attachment_id": attachment.get("id")}

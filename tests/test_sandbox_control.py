@@ -156,3 +156,58 @@ def test_cli_serves_the_sandbox_and_prints_its_urls(tmp_path):
     finally:
         process.terminate()
         process.wait(timeout=5)
+
+
+def _statuses_of_gets(sandbox, count):
+    """Return the statuses of count plain board reads."""
+    path = f"/boards/{sandbox.board_id}/lists"
+    return [sandbox.api("GET", path).status_code for _ in range(count)]
+
+
+def test_a_seeded_share_of_requests_fails_the_same_way_each_time(sandbox):
+    spec = {"rate": 0.3, "seed": 7, "kinds": [429, 500]}
+    sandbox.control("faults", **spec)
+    first = _statuses_of_gets(sandbox, 40)
+    sandbox.control("faults", **spec)
+    assert _statuses_of_gets(sandbox, 40) == first
+    assert {429, 500, 200} == set(first) and 4 <= len([s for s in first if s != 200]) <= 20
+    sandbox.control("faults", clear=True)
+    assert set(_statuses_of_gets(sandbox, 10)) == {200}
+
+
+def _post_list_with_short_timeout(sandbox, name):
+    """Create a list as an impatient client; return True when an answer arrived in time."""
+    try:
+        body = {"name": name, "idBoard": sandbox.board_id}
+        sandbox.api("POST", "/lists", json=body, timeout=0.2)
+        return True
+    except requests.exceptions.ReadTimeout:
+        return False
+
+
+def _list_names(sandbox):
+    """Return the names of the board's lists."""
+    return [x["name"] for x in sandbox.api("GET", f"/boards/{sandbox.board_id}/lists").json()]
+
+
+@pytest.mark.parametrize(("kind", "made"), [("timeout", False), ("lost-answer", True)])
+def test_a_timeout_either_drops_the_request_or_loses_only_the_answer(sandbox, kind, made):
+    sandbox.control("faults", rate=1, seed=1, kinds=[kind], timeout=0.5)
+    assert not _post_list_with_short_timeout(sandbox, "Slow")
+    sandbox.control("faults", clear=True)
+    time.sleep(0.5)  # the sandbox finishes the request after the client has given up
+    assert _list_names(sandbox) == (["Slow"] if made else [])
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        {"rate": 2},
+        {"rate": 0.1, "seed": "x"},
+        {"rate": 0.1, "kinds": [418]},
+        {"rate": 0.1, "kinds": []},
+    ],
+)
+def test_a_bad_random_fault_spec_is_refused(sandbox, spec):
+    answer = requests.post(f"{sandbox.url}/sandbox/control/faults", json=spec, timeout=5)
+    assert answer.status_code == 400 and answer.json()["error"]

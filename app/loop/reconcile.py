@@ -28,7 +28,9 @@ EVERY_SECONDS = 600
 def reconcile_loop(programme):
     """Bring the current round's cards and the database into agreement; return counts."""
     round_ = latest_round(programme.id)
-    if round_ is None:
+    if round_ is None or round_.status != "applied":
+        # A round still being applied: its own queued writes bring the board in line, and
+        # repairs queued now would race them (a restarted worker reconciles before resuming).
         return {}
     gateway = get_gateway()
     cards = {card["id"]: card for card in gateway.board_state().get("cards", [])}

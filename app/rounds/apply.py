@@ -57,7 +57,7 @@ def apply_round(payload, entry=None):
 def _checkpoint(round_, entry):
     """Commit progress, keep the worker's lease alive, and tell the CLI how far we are."""
     if entry is not None:
-        entry.locked_until = utcnow() + outbox.LEASE
+        entry.locked_until = utcnow() + outbox.lease()
     db.session.commit()
     report = progress.get()
     if report is not None:
@@ -88,6 +88,13 @@ class _Board:
         """Return an open card's short URL, or None when the card is gone."""
         card = self.cards.get(card_id or "")
         return card.get("shortUrl") if card else None
+
+    def made_by_lost_run(self, round_card_name):
+        """Return the round card a run that died before recording it left in Matched, or None."""
+        for card in self.cards.values():
+            if card.get("idList") == self.lists["matched"] and card.get("name") == round_card_name:
+                return card
+        return None
 
     def ensure_label(self, gateway, name):
         """Return the id of the label with this name, creating it once."""
@@ -124,13 +131,15 @@ def _ensure_round_card(gateway, board, round_, groups, short_urls):
     """Create the round card at the top of Matched once; return the position cards follow."""
     name = describe.round_card_name(round_, sum(1 for g in groups if len(g) >= 2))
     desc = describe.round_card_desc(round_, groups, short_urls)
-    card = board.cards.get(round_.round_card_id or "")
+    card = board.cards.get(round_.round_card_id or "") or board.made_by_lost_run(name)
     if card is None:
         card = gateway.create_card(board.lists["matched"], name, desc=desc, pos="top")
         board.cards[card["id"]] = card
         round_.round_card_id = card["id"]
-    elif card.get("desc") != desc or card.get("name") != name:
-        card = {**card, **gateway.update_card(card["id"], name=name, desc=desc)}
+    else:
+        round_.round_card_id = card["id"]
+        if card.get("desc") != desc or card.get("name") != name:
+            card = {**card, **gateway.update_card(card["id"], name=name, desc=desc)}
     return float(card.get("pos", 0))
 
 

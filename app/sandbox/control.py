@@ -28,7 +28,8 @@ def reset():
 
 @bp.post("/control/faults")
 def faults():
-    """Queue failures for the next /1/ calls: {status|delay|malformed, count}, or {clear}."""
+    """Queue failures for the next /1/ calls ({status|delay|malformed, count}), fail a seeded
+    share of all later calls ({rate, seed, kinds, timeout}), or forget them all ({clear})."""
     body = _body()
     if body.get("clear"):
         sandbox().faults.clear()
@@ -77,16 +78,28 @@ def mint_jwt():
 
 @bp.post("/mail/messages")
 def post_mail():
-    """Keep one outgoing mail: {from, to, subject, text, html?, headers?}."""
+    """Keep one outgoing mail {from, to, subject, text, html?, headers?}, once per Message-ID."""
     body = _body()
     missing = [field for field in ("from", "to", "subject", "text") if not body.get(field)]
     if missing:
         return _refuse("missing " + ", ".join(missing))
+    headers = body.get("headers") if isinstance(body.get("headers"), dict) else {}
+    same = _kept_with_message_id(headers.get("Message-ID"))
+    if same is not None:
+        return jsonify(id=same["id"]), 200  # a mail sent again: kept once, as Gmail does
     mail = {"id": ids.new_id(), "date": ids.now_iso()}
     mail.update({field: body.get(field) for field in ("from", "to", "subject", "text", "html")})
-    mail["headers"] = body.get("headers") or {}
+    mail["headers"] = headers
     sandbox().store.put("mail", mail)
     return jsonify(id=mail["id"]), 201
+
+
+def _kept_with_message_id(message_id):
+    """Return the kept mail with this Message-ID header, or None (no header: never a repeat)."""
+    if not message_id:
+        return None
+    kept = sandbox().store.find("mail")
+    return next((m for m in kept if (m.get("headers") or {}).get("Message-ID") == message_id), None)
 
 
 @bp.get("/mail/messages")

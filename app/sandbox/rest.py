@@ -83,6 +83,11 @@ def gate():
     fault = sb.faults.take()
     if fault and "delay" in fault:
         time.sleep(fault["delay"])
+    elif fault and "hang" in fault:
+        time.sleep(fault["hang"])
+        return text_response(504, "Gateway Timeout")  # nothing done; the client gave up
+    elif fault and "late" in fault:
+        g.late_answer = fault["late"]  # done below, answered only after the client gave up
     elif fault and fault.get("status") == 429:
         return jsonify(error="API_TOKEN_LIMIT_EXCEEDED", message="Rate limit exceeded"), 429
     elif fault and "status" in fault:
@@ -125,6 +130,8 @@ def finish(response):
         "had_body": _had_body(),
     }
     sb.store.append_log("request", entry)
+    if g.get("late_answer"):
+        time.sleep(g.late_answer)
     return response
 
 

@@ -1,0 +1,104 @@
+"""SQLite busy: a request waits out a short write lock, and answers 503 after a long one
+having saved nothing, so the person (or Trello) tries again and it then works once."""
+
+import sqlite3
+import threading
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import func, select
+
+from app import create_app
+from app.db import db
+from app.models import OutboxEntry, Person, WebhookEvent
+from app.programmes import current_programme
+from tests.helpers import post_signed
+from tests.loop_helpers import action, delivery
+from tests.signup_helpers import FORM, csrf_token
+
+pytestmark = pytest.mark.sqlite_only  # SQLite's file lock; PostgreSQL locks rows instead
+
+
+@pytest.fixture
+def busy_app(app):
+    """The test app rebuilt to give up on a locked database after half a second."""
+    config = {k: v for k, v in app.config.items() if k != "SQLALCHEMY_ENGINE_OPTIONS"}
+    patient = create_app({**config, "SQLITE_BUSY_TIMEOUT": 0.5})
+    yield patient
+    with patient.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@contextmanager
+def write_lock(app, release_after=None):
+    """Hold SQLite's write lock from another connection, as a long write elsewhere would."""
+    path = app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN IMMEDIATE")
+    timer = threading.Timer(release_after, holder.rollback) if release_after else None
+    if timer:
+        timer.start()
+    try:
+        yield
+    finally:
+        if timer:
+            timer.join()
+        else:
+            holder.rollback()
+        holder.close()
+
+
+def _rows(app, model):
+    """Count a model's rows."""
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(model))
+
+
+def _sign_up(client):
+    """Post the sign-up form with a token fetched before any lock is taken."""
+    data = {**FORM, "csrf_token": csrf_token(client)}
+    return lambda: client.post("/signup", data=data)
+
+
+def test_a_sign_up_waits_out_a_short_lock(busy_app):
+    post = _sign_up(busy_app.test_client())
+    with write_lock(busy_app, release_after=0.2):
+        response = post()
+    assert response.status_code == 200 and _rows(busy_app, Person) == 1
+    assert _rows(busy_app, OutboxEntry) == 1  # the confirmation mail, with the person
+
+
+def test_a_sign_up_during_a_long_lock_saves_nothing_and_asks_to_try_again(busy_app):
+    post = _sign_up(busy_app.test_client())
+    with write_lock(busy_app):
+        response = post()
+    page = response.get_data(as_text=True)
+    assert response.status_code == 503 and "try again" in page and "govuk-heading-l" in page
+    assert response.headers["Retry-After"] and _rows(busy_app, Person) == 0
+    assert _rows(busy_app, OutboxEntry) == 0
+    assert post().status_code == 200 and _rows(busy_app, Person) == 1
+    assert _rows(busy_app, OutboxEntry) == 1
+
+
+def _deliver(app, client, body):
+    """Deliver exact bytes signed as Trello signs them; return the status."""
+    callback = app.config["PUBLIC_URL"] + "/webhooks/trello"
+    return post_signed(client, body, app.config["TRELLO_API_SECRET"], callback).status_code
+
+
+def test_a_webhook_during_a_long_lock_is_refused_whole_and_taken_when_redelivered(busy_app):
+    with busy_app.app_context():
+        current_programme()  # the board's programme exists, as once the app has run
+    client = busy_app.test_client()
+    body = delivery(action("updateCard", "a" * 24, old={"name": "x"}))
+    with write_lock(busy_app):
+        assert _deliver(busy_app, client, body) == 503  # Trello delivers again later
+    assert _rows(busy_app, WebhookEvent) == 0
+    with write_lock(busy_app, release_after=0.2):
+        assert _deliver(busy_app, client, body) == 200
+    assert _deliver(busy_app, client, body) == 200  # a repeat is acknowledged, not stored
+    with busy_app.app_context():
+        events = list(db.session.scalars(select(WebhookEvent.status)))
+    assert events == ["processed"]
+
