@@ -3,6 +3,8 @@ the database and the outbox, so the webhook answers quickly and never calls Trel
 
 import logging
 
+from sqlalchemy.exc import OperationalError
+
 from app.db import db
 from app.models import utcnow
 
@@ -21,14 +23,21 @@ def on(action_type):
 
 
 def process(programme, event):
-    """Run the event's handlers in one transaction; a failure is recorded, never raised."""
+    """Run the event's handlers inside the caller's transaction, which the caller commits.
+
+    So the action and everything it causes are stored together or not at all: a delivery that
+    fails half-way (the database locked) leaves nothing, and Trello's redelivery starts afresh.
+    A handler's own failure undoes only the handlers' work; the action is kept as failed and
+    reconcile repairs the board.
+    """
     try:
-        for handle in HANDLERS.get(event.action_type, ()):
-            handle(programme, event)
-        event.status, event.processed_at = "processed", utcnow()
-        db.session.commit()
-    except Exception:  # noqa: BLE001 - the action stays recorded; reconcile repairs the board
-        db.session.rollback()
+        with db.session.begin_nested():
+            for handle in HANDLERS.get(event.action_type, ()):
+                handle(programme, event)
+    except OperationalError:
+        raise  # the database itself failed: the caller answers 503 and Trello delivers again
+    except Exception:  # noqa: BLE001 - a bad action is recorded, never a 500
         log.exception("webhook action %s could not be processed", event.action_id)
         event.status = "failed"
-        db.session.commit()
+        return
+    event.status, event.processed_at = "processed", utcnow()

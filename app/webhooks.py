@@ -3,7 +3,6 @@
 import base64
 import hashlib
 import hmac
-import json
 import logging
 
 from flask import Blueprint, current_app, request
@@ -13,6 +12,7 @@ from app import events
 from app.db import db
 from app.models import WebhookEvent
 from app.programmes import programme_for_board
+from app.webhook_input import check_shape, parse_payload, storable
 
 bp = Blueprint("webhooks", __name__, url_prefix="/webhooks")
 log = logging.getLogger(__name__)
@@ -63,11 +63,11 @@ def trello_delivery():
     if not signature_is_valid(secret, body, callback_url(), header):
         return "", 401
     try:
-        payload = json.loads(body)
-        action = payload["action"]
+        action = parse_payload(body)["action"]
         action_id, action_type = str(action["id"]), str(action["type"])
-        board_id = (action.get("data") or {}).get("board", {}).get("id")
-    except (ValueError, KeyError, TypeError, AttributeError):
+        board_id = check_shape(action)
+        storable(action_id, action_type, str(action.get("date", "")))
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
         return "", 400
     programme = programme_for_board(board_id) if isinstance(board_id, str) else None
     if programme is None:
@@ -88,12 +88,15 @@ def _record(programme, action_id, action_type, action):
     )
     db.session.add(event)
     try:
+        db.session.flush()
+        # Database and outbox writes only: slow work (Trello calls, mail) waits for the worker.
+        # One commit stores the action with what it caused, so a redelivery never finds it
+        # recorded but unprocessed.
+        events.process(programme, event)
         db.session.commit()
     except IntegrityError:
         # The same action arrived twice at once; the other request recorded it.
         db.session.rollback()
         return "", 200
     log.info("webhook action %s (%s) recorded", action_id, action_type)
-    # Database and outbox writes only: slow work (Trello calls, mail) waits for the worker.
-    events.process(programme, event)
     return "", 200

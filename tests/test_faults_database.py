@@ -7,8 +7,9 @@ from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
 
-from app import create_app
+from app import create_app, events, outbox
 from app.db import db
 from app.models import OutboxEntry, Person, WebhookEvent
 from app.programmes import current_programme
@@ -102,3 +103,28 @@ def test_a_webhook_during_a_long_lock_is_refused_whole_and_taken_when_redelivere
         events = list(db.session.scalars(select(WebhookEvent.status)))
     assert events == ["processed"]
 
+
+def test_a_webhook_whose_processing_meets_a_lock_leaves_nothing_and_redelivery_does_it_once(
+    busy_app, monkeypatch
+):
+    with busy_app.app_context():
+        current_programme()
+    calls = []
+
+    def queue_then_meet_a_lock(programme, event):
+        """A handler that queues work, then (the first time only) finds the database locked."""
+        outbox.enqueue(programme, "mail.send", {"to": [], "subject": "s", "text": "t"})
+        calls.append(event.action_id)
+        if len(calls) == 1:
+            raise OperationalError("UPDATE outbox_entries", {}, Exception("database is locked"))
+
+    monkeypatch.setitem(events.HANDLERS, "updateCard", [queue_then_meet_a_lock])
+    client = busy_app.test_client()
+    body = delivery(action("updateCard", "b" * 24, old={"name": "x"}))
+    assert _deliver(busy_app, client, body) == 503
+    assert (_rows(busy_app, WebhookEvent), _rows(busy_app, OutboxEntry)) == (0, 0)
+    assert _deliver(busy_app, client, body) == 200
+    assert _deliver(busy_app, client, body) == 200  # a repeat: acknowledged, not run again
+    with busy_app.app_context():
+        assert list(db.session.scalars(select(WebhookEvent.status))) == ["processed"]
+    assert _rows(busy_app, OutboxEntry) == 1 and len(calls) == 2
