@@ -84,6 +84,7 @@ def test_the_output_page_works_while_trello_is_down_and_attaches_when_it_returns
         ("https://trello.com/c/abcd1234", "not a Trello link"),
         ("https://localhost/x", "real web address"),
         ("https://example.org/" + "a" * 2100, "2048 characters"),
+        ("https://example.org/a\x00b", "real web address"),
     ],
 )
 def test_the_output_page_refuses_what_is_not_an_output_and_attaches_nothing(

@@ -1,5 +1,7 @@
 """Forms on the loop's pages: an output link, and the check-in's optional questions."""
 
+import unicodedata
+
 from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField, ValidationError
 from wtforms.validators import Length, Optional
@@ -19,11 +21,20 @@ class OutputForm(FlaskForm):
         return url_problem(self.url.data)
 
 
+def plain_text(value):
+    """Return typed text without control characters (PostgreSQL refuses NUL), lines kept."""
+    if value is None:
+        return None
+    value = unicodedata.normalize("NFC", value.replace("\r\n", "\n"))
+    return "".join(c for c in value if c in "\n\t" or unicodedata.category(c) != "Cc")
+
+
 class CheckInForm(FlaskForm):
     """Optional questions asked after a check-in click; every one may be left empty."""
 
     learned = TextAreaField(
         "What did you learn?",
+        filters=[plain_text],
         validators=[Optional(), Length(max=280, message="Write 280 characters or fewer")],
     )
     # Rendered by GOV.UK radios and checked below, so WTForms needs no choices.

@@ -1,6 +1,7 @@
 """Which links count as outputs: pure checks on URLs found in attachments and comments."""
 
 import re
+import unicodedata
 from urllib.parse import urlsplit
 
 MAX_URL = 2048
@@ -35,11 +36,16 @@ def url_problem(url):
         return "Enter a real web address, like https://example.org/my-post"
     if parts.scheme.lower() not in ("http", "https"):
         return "The link must start with https:// or http://"
-    if "." not in host.strip(".") or any(c.isspace() for c in url):
+    if "." not in host.strip(".") or any(_unseen(c) for c in url):
         return "Enter a real web address, like https://example.org/my-post"
     if is_trello_host(host):
         return "Enter the link to what you shared, not a Trello link"
     return None
+
+
+def _unseen(char):
+    """Tell whether a character cannot be in a link as shown: white space or a control."""
+    return char.isspace() or unicodedata.category(char) == "Cc"
 
 
 def is_output_url(url):

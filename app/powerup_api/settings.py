@@ -1,5 +1,7 @@
 """The organisers' settings for a programme: read with defaults, validated before they are kept."""
 
+import re
+
 from flask import current_app
 
 from app.board import LIST_KEYS
@@ -7,6 +9,9 @@ from app.rounds.service import DEFAULT_WINDOW_DAYS
 
 CHOICES = {"odd": ("trio", "sit_out"), "same_org": ("avoid", "allow")}
 WINDOW_DAYS = (7, 90)  # shorter gives no time to meet; longer and the round is forgotten
+# A number typed into the Power-Up's form may arrive as its text; ASCII digits only, since
+# str.isdigit() also accepts "²", which int() cannot read, and int() refuses 4,300+ digits.
+DIGITS = re.compile(r" *([0-9]{1,9}) *")
 
 
 def settings_json(programme):
@@ -27,8 +32,8 @@ def validate(body):
         return {}, {"body": "Send the settings as a JSON object."}
     if "meeting_window_days" in body:
         value, low, high = body["meeting_window_days"], *WINDOW_DAYS
-        if isinstance(value, str) and value.strip().isdigit():
-            value = int(value.strip())
+        if isinstance(value, str) and DIGITS.fullmatch(value):
+            value = int(DIGITS.fullmatch(value).group(1))
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
             errors["meeting_window_days"] = f"Enter a whole number of days from {low} to {high}."
         else:

@@ -1,6 +1,9 @@
 """The JSON API the Power-Up calls: preview and make rounds, a card's story, settings."""
 
-from flask import Blueprint, g, jsonify, request
+import os
+import re
+
+from flask import Blueprint, g, jsonify, request, send_from_directory
 from werkzeug.exceptions import HTTPException
 
 from app.db import db
@@ -15,6 +18,8 @@ from app.rounds.service import PoolChanged, confirm_round, preview_round
 
 bp = Blueprint("powerup_api", __name__, url_prefix="/api")
 CONTACT_ROLES = ("admin", "normal")  # observers read the board but never see contact details
+CARD_ID = re.compile(r"[0-9a-fA-F]{24}")  # Trello's ids; anything else is no card of ours
+LARGEST_ID = 2**31 - 1  # the id column's range on PostgreSQL (and well inside SQLite's)
 
 
 @bp.errorhandler(ApiError)
@@ -31,10 +36,16 @@ def _http_error(error):
 
 @bp.after_request
 def _api_headers(response):
-    """JSON for one caller: never cached, never sniffed."""
-    response.headers["Cache-Control"] = "no-store"
+    """JSON for one caller: never cached (unless the view says otherwise), never sniffed."""
+    response.headers.setdefault("Cache-Control", "no-store")
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@bp.get("/openapi.json")
+def openapi_document():
+    """Serve the hand-written OpenAPI 3 document of this API: no token needed, cacheable."""
+    return send_from_directory(os.path.dirname(__file__), "openapi.json", max_age=3600)
 
 
 @bp.get("/rounds/preview")
@@ -75,7 +86,7 @@ def rounds_create():
 @requires("observer")
 def rounds_progress(round_id):
     """Return how far a round is on the board."""
-    round_ = db.session.get(Round, round_id)
+    round_ = db.session.get(Round, round_id) if round_id <= LARGEST_ID else None
     if round_ is None or round_.programme_id != current_programme().id:
         raise ApiError(404, "not_found", "There is no such round.")
     return jsonify(round_json(round_))
@@ -85,7 +96,7 @@ def rounds_progress(round_id):
 @requires("observer")
 def card_story(card_id):
     """Return a card's partner, round, check-in, outputs; contact details for members who edit."""
-    person = person_for_card(current_programme(), card_id)
+    person = person_for_card(current_programme(), card_id) if CARD_ID.fullmatch(card_id) else None
     if person is None or person.status in ("pending", "left"):
         raise ApiError(404, "not_a_participant", "This card is not a participant's card.")
     return jsonify(card_json(person, with_contact=g.member_role in CONTACT_ROLES))
