@@ -12,7 +12,7 @@ CHROMIUM := /usr/bin/chromium
 # pytest-xdist workers for `make test`: CI has 2 cores, and many tests wait on servers, not the CPU.
 TEST_WORKERS ?= 2
 
-.PHONY: install assets browser run test lint bench migrate clean
+.PHONY: install assets browser run test lint audit bench migrate clean
 
 $(STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -53,7 +53,11 @@ lint: install
 	$(VENV)/bin/ruff format --check app tests
 	$(VENV)/bin/ruff check app tests
 
-test: lint browser
+# Known vulnerabilities in the pinned packages fail the build; no network only skips, saying so.
+audit: install
+	$(PY) -m tests.audit
+
+test: lint browser audit
 	$(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadgroup
 
 bench: install

@@ -32,6 +32,8 @@ def create_app(test_config=None):
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key(app.instance_path)
     logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO"))
+    # urllib3 logs every URL at DEBUG, and Trello's key and token ride in the query string.
+    logging.getLogger("urllib3.connectionpool").setLevel(logging.INFO)
 
     from app import cli, db, mail, models, trello_gateway, trello_writes  # noqa: F401 - handlers register
     from app.loop import models as loop_models  # noqa: F401 - tables register
@@ -55,6 +57,8 @@ def create_app(test_config=None):
     app.register_blueprint(health.bp)
     app.register_blueprint(webhooks.bp)
     web.csrf.exempt(webhooks.bp)  # Trello signs its deliveries; there is no form to protect
+    # Trello sends bursts from a few addresses and signs each delivery: never rate limited.
+    app.extensions["unmentoring_limiter"].exempt(webhooks.bp)
     for blueprint in (pages.bp, signup_views.bp, participant_views.bp):
         app.register_blueprint(blueprint)
     web.limit_posts(app, signup_views.bp)
@@ -68,4 +72,5 @@ def create_app(test_config=None):
     from app import powerup_api
 
     powerup_api.init_app(app, web.csrf)
+    web.limit_personal_links(app)
     return app

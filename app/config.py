@@ -52,6 +52,8 @@ class Config:
         self.SQLITE_BUSY_TIMEOUT = float(_env("SQLITE_BUSY_TIMEOUT", "15"))
         # POSTs to the public forms per client address (Flask-Limiter syntax, ";" between limits).
         self.SIGNUP_RATE_LIMIT = _env("SIGNUP_RATE_LIMIT", "10 per minute;100 per day")
+        # GETs and POSTs to personal links (/me/…, /signup/confirm/…) per client address.
+        self.PARTICIPANT_RATE_LIMIT = _env("PARTICIPANT_RATE_LIMIT", "60 per minute")
         self.RATELIMIT_ENABLED = _env("RATELIMIT_ENABLED", "true").lower() != "false"
         # memory:// counts per process; a shared store (redis://…) counts across processes.
         self.RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://")

@@ -2,6 +2,7 @@
 
 import logging
 import random
+import re
 from datetime import timedelta
 
 from flask import current_app
@@ -12,6 +13,9 @@ from app.db import db
 from app.models import OutboxEntry, utcnow
 
 log = logging.getLogger(__name__)
+# What _describe blanks out of an error: email addresses, and telephone numbers as stored (E.164).
+_ADDRESS = re.compile(r"[^\s<>()\[\]{}'\",;:]+@[^\s<>()\[\]{}'\",;:]+")
+_PHONE = re.compile(r"\+\d{7,15}")
 HANDLERS = {}
 MAX_BACKOFF = timedelta(hours=1)
 
@@ -119,8 +123,14 @@ def _finish(entry, error):
 
 
 def _describe(error):
-    """Return a short reason for the entry's record, without personal data."""
-    return f"{type(error).__name__}: {error}"[:1000]
+    """Return a short reason for the entry's record and the log, without contact details.
+
+    Mail servers name the refused address in their answers; the entry's person_id already
+    says whose it was.
+    """
+    text = f"{type(error).__name__}: {error}"
+    text = _ADDRESS.sub("<address>", text)
+    return _PHONE.sub("<number>", text)[:1000]
 
 
 def run_entry(entry_id, now=None):

@@ -2,10 +2,7 @@
 
 from flask import Blueprint, render_template
 
-from app.web import page_headers
-
 bp = Blueprint("pages", __name__)
-bp.after_request(page_headers)
 
 
 @bp.get("/")

@@ -17,6 +17,11 @@ CSP = (
     "img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; "
     "frame-ancestors 'none'"
 )
+HSTS = "max-age=31536000; includeSubDomains"
+# Pages opened from a personal link: their URL is the only key, so they are limited and uncached.
+PERSONAL_PREFIXES = ("/me/", "/signup/confirm/")
+# The blueprints that serve personal links (Flask-Limiter keys blueprint limits by name).
+PERSONAL_BLUEPRINTS = ("signup", "participant", "loop")
 
 
 def init_app(app):
@@ -32,22 +37,46 @@ def init_app(app):
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     # One CSRF token per session, however long the form stays open.
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)
-    # Flask's defaults are None and False; the session cookie only carries the CSRF secret.
-    app.config["SESSION_COOKIE_SAMESITE"] = app.config["SESSION_COOKIE_SAMESITE"] or "Lax"
-    if app.config["PUBLIC_URL"].startswith("https:"):
-        app.config["SESSION_COOKIE_SECURE"] = True
+    _cookie_settings(app)
     csrf.init_app(app)
     # One limiter per app: Flask-Limiter keeps its storage on the instance.
     app.extensions["unmentoring_limiter"] = Limiter(get_remote_address, app=app)
     app.context_processor(lambda: {"cspNonce": _nonce(), "service_name": SERVICE_NAME})
+    app.after_request(security_headers)
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(429, _too_many)
+
+
+def _cookie_settings(app):
+    """Keep the session cookie (only the CSRF secret) away from scripts and other sites."""
+    # Flask's defaults are None and False for SameSite and Secure.
+    app.config["SESSION_COOKIE_SAMESITE"] = app.config["SESSION_COOKIE_SAMESITE"] or "Lax"
+    app.config["SESSION_COOKIE_HTTPONLY"] = True
+    if app.config["PUBLIC_URL"].startswith("https:"):
+        app.config["SESSION_COOKIE_SECURE"] = True
 
 
 def limit_posts(app, blueprint):
     """Rate-limit a blueprint's POSTs per client address, at SIGNUP_RATE_LIMIT."""
     limiter = app.extensions["unmentoring_limiter"]
     limiter.limit(lambda: current_app.config["SIGNUP_RATE_LIMIT"], methods=["POST"])(blueprint)
+
+
+def limit_personal_links(app):
+    """Rate-limit every request to a personal link per client address, at PARTICIPANT_RATE_LIMIT.
+
+    One count is shared by all link pages, so guessing tokens across them costs the same as on one.
+    The webhook receiver is deliberately left out: Trello delivers in bursts from a few addresses
+    and proves each delivery with its signature, and a 429 there would only make Trello retry.
+    """
+    limiter = app.extensions["unmentoring_limiter"]
+    limit = limiter.shared_limit(
+        lambda: current_app.config["PARTICIPANT_RATE_LIMIT"],
+        scope="personal-links",
+        exempt_when=lambda: not request.path.startswith(PERSONAL_PREFIXES),
+    )
+    for name in PERSONAL_BLUEPRINTS:
+        limit(app.blueprints[name])
 
 
 def _nonce():
@@ -57,25 +86,32 @@ def _nonce():
     return g.csp_nonce
 
 
-def page_headers(response):
-    """Add every public page's headers: CSP, no referrer (links carry tokens), no sniffing."""
-    response.headers.setdefault("Content-Security-Policy", CSP.format(nonce=_nonce()))
-    response.headers.setdefault("Referrer-Policy", "no-referrer")
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("X-Frame-Options", "DENY")
-    if request.path.startswith("/me/") or request.path.startswith("/signup/confirm/"):
+def security_headers(response):
+    """Add the headers every response carries; a view's own (the Power-Up's CSP) wins."""
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CSP.format(nonce=_nonce()))
+    headers.setdefault("Referrer-Policy", "no-referrer")  # links carry tokens
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    if "frame-ancestors 'none'" in headers["Content-Security-Policy"]:
+        # Older browsers read only this; pages Trello must frame name it in their CSP instead.
+        headers.setdefault("X-Frame-Options", "DENY")
+    if request.is_secure:
+        headers.setdefault("Strict-Transport-Security", HSTS)
+    if request.path.startswith(PERSONAL_PREFIXES):
         # Pages opened from a personal link are not for shared caches.
-        response.headers["Cache-Control"] = "no-store"
+        headers["Cache-Control"] = "no-store"
     return response
+
+
+# Kept for blueprints that still attach it themselves; the app-wide hook does the same.
+page_headers = security_headers
 
 
 def _csrf_error(error):
     """Explain an expired or missing form token instead of a bare 400."""
-    return page_headers(
-        current_app.make_response((render_template("errors/form_expired.html"), 400))
-    )
+    return render_template("errors/form_expired.html"), 400
 
 
 def _too_many(error):
     """Ask the person to wait, in a page, when a client posts too often."""
-    return page_headers(current_app.make_response((render_template("errors/too_many.html"), 429)))
+    return render_template("errors/too_many.html"), 429
