@@ -42,12 +42,18 @@ def setup_board():
 
 
 def register_webhook():
-    """Register PUBLIC_URL/webhooks/trello for the board once; return (webhook, created)."""
+    """Make PUBLIC_URL/webhooks/trello deliver the board's actions; return (webhook, what done).
+
+    What was done is "registered", "reactivated" (Trello had disabled it after failed
+    deliveries) or "unchanged".
+    """
     gateway = get_gateway()
     board_id = current_app.config["TRELLO_BOARD_ID"]
     url = callback_url()
     for hook in gateway.webhooks():
         if hook.get("callbackURL") == url and hook.get("idModel") == board_id:
-            return hook, False
+            if hook.get("active", True):
+                return hook, "unchanged"
+            return gateway.activate_webhook(hook["id"]), "reactivated"
     hook = gateway.create_webhook(url, "UnMentoring", id_model=board_id)
-    return hook, True
+    return hook, "registered"

@@ -33,14 +33,18 @@ def setup_board_command():
 @click.command("register-webhook")
 @with_appcontext
 def register_webhook_command():
-    """Register PUBLIC_URL/webhooks/trello with Trello for the board, once."""
+    """Register PUBLIC_URL/webhooks/trello for the board once; turn it back on if disabled."""
     from app.board import register_webhook
 
     try:
-        hook, created = register_webhook()
+        hook, done = register_webhook()
     except TrelloError as exc:
         _fail(f"Trello refused the webhook: {exc}")
-    verb = "registered" if created else "already registered"
+    verb = {
+        "registered": "registered",
+        "reactivated": "was disabled by Trello and is active again",
+        "unchanged": "already registered and active",
+    }[done]
     click.echo(f"Webhook {hook['id']} {verb} for {hook['callbackURL']}")
 
 

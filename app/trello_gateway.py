@@ -275,6 +275,10 @@ class TrelloGateway:
         """Delete a webhook."""
         self._call("DELETE", f"/webhooks/{webhook_id}")
 
+    def activate_webhook(self, webhook_id):
+        """Turn a webhook that Trello disabled (after failed deliveries) back on; return it."""
+        return self._call("PUT", f"/webhooks/{webhook_id}", body={"active": "true"})
+
     def ping(self):
         """Fetch the board's id with a short timeout and no retries; raise TrelloError if not."""
         # Not /members/me: /1/members/ allows only 100 calls per 900 s (Trello rate-limit docs).

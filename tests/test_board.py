@@ -63,6 +63,18 @@ def test_register_webhook_registers_once_and_deliveries_arrive(live_app, runner,
     assert _wait_for_events(live_app, "createList", 4) == 4
 
 
+def test_register_webhook_turns_on_again_a_webhook_trello_disabled(live_app, runner, sandbox):
+    assert runner.invoke(args=["register-webhook"]).exit_code == 0
+    [hook] = sandbox.api("GET", f"/tokens/{sandbox.token}/webhooks").json()
+    sandbox.api("PUT", f"/webhooks/{hook['id']}", params={"active": "false"})
+    result = runner.invoke(args=["register-webhook"])
+    assert result.exit_code == 0 and "disabled by Trello and is active again" in result.output
+    [again] = sandbox.api("GET", f"/tokens/{sandbox.token}/webhooks").json()
+    assert again["id"] == hook["id"] and again["active"] is True
+    runner.invoke(args=["setup-board"])
+    assert _wait_for_events(live_app, "createList", 4) == 4
+
+
 def test_register_webhook_explains_when_the_app_is_not_reachable(runner):
     result = runner.invoke(args=["register-webhook"])
     assert result.exit_code != 0
