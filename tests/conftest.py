@@ -105,7 +105,7 @@ def free_port():
 def database_uri(request, tmp_path, sqlite_template):
     """Yield a fresh, migrated database URI: SQLite always, PostgreSQL when configured."""
     if request.param != "sqlite" and request.node.get_closest_marker("sqlite_only"):
-        pytest.skip("slow to set up; its queries run on PostgreSQL in a sibling test")
+        pytest.skip("sqlite_only: the test (or its module) says why it runs on SQLite alone")
     if request.param == "sqlite":
         path = tmp_path / "app.sqlite3"
         shutil.copy(sqlite_template, path)
