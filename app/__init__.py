@@ -4,9 +4,20 @@ import logging
 import os
 import secrets
 
-from flask import Flask
+from flask import Flask, request
 
+from app import redact
 from app.config import Config
+
+
+class UnMentoring(Flask):
+    """Flask, with a 500's log line naming the route rather than the path: personal links
+    carry the participant's signed token in their path, and logs must not hold it."""
+
+    def log_exception(self, exc_info):
+        """Log an unhandled exception with its route pattern (/me/<token>) and method."""
+        rule = request.url_rule.rule if request.url_rule else "(no route)"
+        self.logger.error("Exception on %s [%s]", rule, request.method, exc_info=exc_info)
 
 
 def _secret_key(instance_path):
@@ -24,7 +35,7 @@ def _secret_key(instance_path):
 def create_app(test_config=None):
     """Build the app: defaults from the environment, then overrides, then each area's init_app."""
     instance_path = os.environ.get("INSTANCE_PATH") or None
-    app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
+    app = UnMentoring(__name__, instance_path=instance_path, instance_relative_config=True)
     app.config.from_mapping(Config().as_dict())
     if test_config:
         app.config.update(test_config)
@@ -32,6 +43,7 @@ def create_app(test_config=None):
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key(app.instance_path)
     logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO"))
+    redact.install()
     # urllib3 logs every URL at DEBUG, and Trello's key and token ride in the query string.
     logging.getLogger("urllib3.connectionpool").setLevel(logging.INFO)
 

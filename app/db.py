@@ -43,10 +43,14 @@ BUSY_MESSAGES = (
 
 
 def engine_options(uri, busy_timeout=15.0):
-    """Return engine options: SQLite waits busy_timeout seconds for a busy writer, not at once."""
+    """Return engine options: SQLite waits busy_timeout seconds for a busy writer, not at once.
+
+    Errors never quote their SQL parameters: those are names, addresses and what people wrote,
+    and error text goes to the logs and to outbox_entries.last_error.
+    """
     if uri.startswith("sqlite"):
-        return {"connect_args": {"timeout": busy_timeout}}
-    return {"pool_pre_ping": True}
+        return {"connect_args": {"timeout": busy_timeout}, "hide_parameters": True}
+    return {"pool_pre_ping": True, "hide_parameters": True}
 
 
 def is_busy(error):
@@ -59,7 +63,9 @@ def _database_busy(error):
     if not is_busy(error):
         raise error
     db.session.rollback()
-    current_app.logger.warning("database busy: %s %s answered 503", request.method, request.path)
+    # The route, not the path: personal links carry a signed token in theirs.
+    rule = request.url_rule.rule if request.url_rule else "(no route)"
+    current_app.logger.warning("database busy: %s %s answered 503", request.method, rule)
     headers = {"Retry-After": "5"}
     if request.path.startswith("/webhooks/"):
         return "", 503, headers  # Trello delivers again later

@@ -10,6 +10,7 @@ from app.models import utcnow
 
 log = logging.getLogger(__name__)
 HANDLERS = {}
+SCRUBBERS = {}
 
 
 def on(action_type):
@@ -17,6 +18,20 @@ def on(action_type):
 
     def register(fn):
         HANDLERS.setdefault(action_type, []).append(fn)
+        return fn
+
+    return register
+
+
+def scrubs(action_type):
+    """Register a function(event) that takes personal data out of the action as stored.
+
+    It runs after the handlers, which may need that data, and whether they succeeded or not:
+    a failed action is kept for reconcile, so it must be as clean as a processed one.
+    """
+
+    def register(fn):
+        SCRUBBERS.setdefault(action_type, []).append(fn)
         return fn
 
     return register
@@ -39,5 +54,7 @@ def process(programme, event):
     except Exception:  # noqa: BLE001 - a bad action is recorded, never a 500
         log.exception("webhook action %s could not be processed", event.action_id)
         event.status = "failed"
-        return
-    event.status, event.processed_at = "processed", utcnow()
+    else:
+        event.status, event.processed_at = "processed", utcnow()
+    for scrub in SCRUBBERS.get(event.action_type, ()):
+        scrub(event)

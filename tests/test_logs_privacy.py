@@ -1,4 +1,5 @@
-"""No contact details in logs: a whole round's life, every log line captured, none names anyone."""
+"""No contact details in logs: a whole round's life, every log line captured with any traceback,
+none names anyone; nor does the traceback of a write the database refused."""
 
 import logging
 import smtplib
@@ -6,12 +7,13 @@ from datetime import date
 from urllib.parse import quote, quote_plus
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from app.db import db
 from app.models import OutboxEntry
 from tests.loop_helpers import drain, loop_links, outputs
 from tests.signup_helpers import (
+    FORM,
     mails_to,
     people,
     post_form,
@@ -93,6 +95,17 @@ def _whole_life(app, client, runner, sandbox):
     return result.output
 
 
+def _full_text(record):
+    """Return all a log handler could write of a record: the message, then any traceback
+    with its exception text (SQL parameters, a refused address) and stack."""
+    return logging.Formatter().format(record)
+
+
+def _logged(records, keep=lambda record: True):
+    """Return the full text of the records kept, one after another."""
+    return "\n".join(_full_text(record) for record in records if keep(record))
+
+
 def _ours(record):
     """Tell whether a record is the service's (the sandbox's access log stands in for Trello's)."""
     message = record.getMessage()
@@ -104,17 +117,22 @@ def _leaks(text, values):
     return sorted(value for value in values if value in text)
 
 
+def _assert_none_in(secrets, **outputs):
+    """Fail naming the output (logs, stdout, stderr) and the values found in it, if any."""
+    for where, written in outputs.items():
+        assert not _leaks(written, secrets), f"{where} holds {_leaks(written, secrets)}"
+
+
 def test_no_name_contact_detail_or_credential_reaches_any_log(
     live_app, client, runner, sandbox, caplog, capfd
 ):
     caplog.set_level(logging.DEBUG)
     cli_output = _whole_life(live_app, client, runner, sandbox)
     out, err = capfd.readouterr()
-    logged = "\n".join(record.getMessage() for record in caplog.records if _ours(record))
+    logged = _logged(caplog.records, keep=_ours)
     assert len(caplog.records) > 50, "the flow did log: werkzeug, the outbox, the webhook"
     secrets = _secrets() | {live_app.config["TRELLO_TOKEN"], live_app.config["TRELLO_API_KEY"]}
-    for where, text in (("logs", logged), ("stdout", out), ("stderr", err)):
-        assert not _leaks(text, secrets), f"{where} holds {_leaks(text, secrets)}"
+    _assert_none_in(secrets, logs=logged, stdout=out, stderr=err)
     # `flask pair` shows the operator who is paired, by name; contact details never.
     contacts = _secrets() - {quoted for p in PEOPLE for quoted in _forms_of(p["name"])}
     assert not _leaks(cli_output, contacts)
@@ -133,9 +151,38 @@ def test_a_refused_recipient_is_not_named_in_the_log_or_the_outbox(
     caplog.set_level(logging.DEBUG)
     sign_up(client, **PEOPLE[0])
     run_worker(app)
-    logged = "\n".join(record.getMessage() for record in caplog.records)
+    logged = _logged(caplog.records)
     assert "will retry" in logged or "failed" in logged
     assert not _leaks(logged, _secrets())
     with app.app_context():
         errors = " ".join(e.last_error or "" for e in db.session.scalars(select(OutboxEntry)))
     assert not _leaks(errors, _secrets())
+
+
+def _refuse_writes_to_people(app):
+    """Make the database itself refuse any new or changed person, as a full disk would."""
+    with app.app_context():
+        for when in ("INSERT", "UPDATE"):
+            db.session.execute(
+                text(
+                    f"CREATE TRIGGER refuse_{when.lower()} BEFORE {when} ON people"
+                    " BEGIN SELECT RAISE(ABORT, 'refused'); END"
+                )
+            )
+        db.session.commit()
+
+
+def test_a_write_the_database_refuses_is_logged_without_the_values_or_the_link(
+    app, client, sandbox, caplog, capfd
+):
+    """A 500's traceback quotes the failed statement; its parameters are what people typed."""
+    app.config["PROPAGATE_EXCEPTIONS"] = False  # answer 500 and log, as in production
+    manage = signed_up_and_confirmed(app, client, sandbox, **PEOPLE[0])
+    _refuse_writes_to_people(app)
+    caplog.set_level(logging.DEBUG)
+    assert post_form(client, manage + "/details", **{**FORM, **PEOPLE[1]}).status_code == 500
+    assert sign_up(client, **PEOPLE[1]).status_code == 500
+    logged, (out, err) = _logged(caplog.records), capfd.readouterr()
+    assert logged.count("Traceback") >= 2, "both failures were logged with their traceback"
+    secrets = _secrets() | {manage.split("/")[2]}  # the link's token opens their pages
+    _assert_none_in(secrets, logs=logged, stdout=out, stderr=err)

@@ -151,3 +151,27 @@ def test_reconcile_queues_again_a_card_that_was_never_made(app, client, board, r
     run_worker(app)
     [again] = board_lists(board)[0]["Sign-ups"]
     assert again["name"] == "Ada Lovelace · Analytical Council" and again["id"] != card["id"]
+
+
+def test_contact_lines_are_kept_out_of_an_action_stored_as_failed(app, client, board, monkeypatch):
+    from app import events
+    from tests.helpers import post_signed
+    from tests.loop_helpers import action, delivery
+
+    def breaks(programme, event):
+        """A later handler for the same action that fails."""
+        raise RuntimeError("a handler bug")
+
+    monkeypatch.setitem(events.HANDLERS, "updateCard", [*events.HANDLERS["updateCard"], breaks])
+    signups = {"id": _signups_id(app), "name": "Sign-ups"}
+    card = {"id": "c" * 24, "name": "Grace Hopper", "desc": DESC}
+    act = action("updateCard", card["id"], card=card, old={"desc": DESC}, list=signups)
+    callback = app.config["PUBLIC_URL"] + "/webhooks/trello"
+    answer = post_signed(client, delivery(act), app.config["TRELLO_API_SECRET"], callback)
+    assert answer.status_code == 200
+    with app.app_context():
+        [event] = db.session.scalars(select(WebhookEvent))
+        assert event.status == "failed"
+        assert "grace@example.org" not in str(event.payload) and "7946" not in str(event.payload)
+        # The import the first handler queued was undone with the failure; reconcile redoes it.
+        assert db.session.scalars(select(OutboxEntry)).all() == []

@@ -45,10 +45,10 @@ def card_updated(programme, event):
         return
     if _EMAIL_LINE.search(card.get("desc") or "") and _in_signups(programme, data):
         _queue_import(programme, card["id"])
-    _scrub_contact_lines(event)
 
 
-def _scrub_contact_lines(event):
+@events.scrubs("updateCard")
+def scrub_contact_lines(event):
     """Keep no contact details in the recorded action: its descriptions lose those lines."""
     payload = dict(event.payload)
     data = dict(payload.get("data") or {})
