@@ -54,22 +54,42 @@ def register_webhook_command():
 @with_appcontext
 def worker_command(once, interval):
     """Drain the outbox (Trello writes and mails, with retries and backoff) and run timed jobs."""
-    from app.jobs import run_timed_jobs
-
     stopping = []
     signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
     click.echo(f"Worker started (database: {_safe_db_name()})")
     while not stopping:
-        for job, count in run_timed_jobs().items():
-            click.echo(f"Timed jobs: {count} {job}")
-        counts = outbox.run_due()
-        if counts:
-            click.echo("Outbox: " + ", ".join(f"{n} {s}" for s, n in sorted(counts.items())))
+        counts = _worker_pass()
+        if once and counts is None:
+            _fail("The worker's pass failed; see above.")
         if once and not counts:
             break
         if not counts:
             time.sleep(interval)
     click.echo(f"Worker stopped; {outbox.pending_count()} entries still pending")
+
+
+def _worker_pass():
+    """Run the timed jobs and what is due in the outbox once; return the outbox's counts,
+    or None when the pass failed.
+
+    A database that is down or locked for long fails the pass, not the worker: it says so
+    and tries again on the next pass, as a platform restarting it would, but without the wait.
+    """
+    from app.db import db
+    from app.jobs import run_timed_jobs
+    from app.redact import describe_error
+
+    try:
+        for job, count in run_timed_jobs().items():
+            click.echo(f"Timed jobs: {count} {job}")
+        counts = outbox.run_due()
+    except Exception as exc:  # noqa: BLE001 - one failed pass must not stop the worker
+        db.session.rollback()
+        click.echo(f"Worker pass failed, trying again: {describe_error(exc)}", err=True)
+        return None
+    if counts:
+        click.echo("Outbox: " + ", ".join(f"{n} {s}" for s, n in sorted(counts.items())))
+    return counts
 
 
 def _safe_db_name():
@@ -95,20 +115,28 @@ def dev_command(no_rate_limits):
 @with_appcontext
 def reconcile_command():
     """Repair what webhooks missed: hand-made Sign-ups cards, missing cards, the round's outputs."""
-    from app.loop.reconcile import reconcile_loop
+    from app.loop.reconcile import reconcile_loop, unapplied_round
     from app.programmes import current_programme
     from app.signup.board import reconcile_signups
 
+    programme = current_programme()
     try:
-        counts = reconcile_signups(current_programme())
-        loop_counts = reconcile_loop(current_programme())
+        counts = reconcile_signups(programme)
+        loop_counts = reconcile_loop(programme)
     except TrelloError as exc:
         _fail(f"Trello refused: {exc}")
     for outcome, count in sorted(counts.items()):
         click.echo(f"Sign-ups: {count} {outcome}")
     for outcome, count in sorted(loop_counts.items()):
         click.echo(f"Current round: {count} {outcome}")
-    if not loop_counts:
+    waiting = unapplied_round(programme)
+    if waiting is not None:
+        click.echo(
+            f"Current round: round {waiting.number} is not on the board yet, so its outputs and "
+            "hand moves were not checked. Run the worker; if the round's outbox entry failed, "
+            "its last_error says why."
+        )
+    elif not loop_counts:
         click.echo("Current round: board and database agree")
 
 

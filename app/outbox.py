@@ -2,7 +2,6 @@
 
 import logging
 import random
-import re
 from datetime import timedelta
 
 from flask import current_app
@@ -11,11 +10,9 @@ from sqlalchemy.orm import aliased
 
 from app.db import db
 from app.models import OutboxEntry, utcnow
+from app.redact import describe_error
 
 log = logging.getLogger(__name__)
-# What _describe blanks out of an error: email addresses, and telephone numbers as stored (E.164).
-_ADDRESS = re.compile(r"[^\s<>()\[\]{}'\",;:]+@[^\s<>()\[\]{}'\",;:]+")
-_PHONE = re.compile(r"\+\d{7,15}")
 HANDLERS = {}
 MAX_BACKOFF = timedelta(hours=1)
 
@@ -128,9 +125,7 @@ def _describe(error):
     Mail servers name the refused address in their answers; the entry's person_id already
     says whose it was.
     """
-    text = f"{type(error).__name__}: {error}"
-    text = _ADDRESS.sub("<address>", text)
-    return _PHONE.sub("<number>", text)[:1000]
+    return describe_error(error)
 
 
 def run_entry(entry_id, now=None):
@@ -140,13 +135,13 @@ def run_entry(entry_id, now=None):
     entry = db.session.get(OutboxEntry, entry_id)
     try:
         entry.result = HANDLERS[entry.operation](entry.payload, entry)
-        error = None
+        _finish(entry, None)
+        db.session.commit()  # what the handler changed, with the entry marked done
     except Exception as exc:  # noqa: BLE001 - any failure is recorded, never crashes the loop
         db.session.rollback()
         entry = db.session.get(OutboxEntry, entry_id)
-        error = exc
-    _finish(entry, error)
-    db.session.commit()
+        _finish(entry, exc)
+        db.session.commit()
     return entry.status
 
 

@@ -89,12 +89,15 @@ class TrelloGateway:
             try:
                 return self._call("POST", path, body=body)
             except TrelloError as exc:
-                if not exc.maybe_done or attempt == retries:
+                if not exc.maybe_done:
                     raise
-                self.session.pause(attempt, retries, "POST", self._safe(path), "lost answer")
-            found = find(since)
-            if found is not None:
-                return found
+                if attempt < retries:
+                    self.session.pause(attempt, retries, "POST", self._safe(path), "lost answer")
+                found = find(since)
+                if found is not None:
+                    return found
+                if attempt == retries:
+                    raise
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _error(self, exc, method, path):
@@ -163,19 +166,25 @@ class TrelloGateway:
             "/labels", body, lambda since: self._made(self.labels(), since, name=name)
         )
 
-    def create_card(self, list_id, name, desc="", pos="bottom", label_ids=()):
-        """Create a card in a list and return it."""
+    def create_card(self, list_id, name, desc="", pos="bottom", label_ids=(), taken=None):
+        """Create a card in a list and return it.
+
+        taken(card_id) tells whether a card already belongs to someone, so that after a lost
+        answer a namesake's card made at the same time is never taken for this one.
+        """
         body = {"idList": list_id, "name": name, "desc": desc, "pos": pos}
         if label_ids:
             body["idLabels"] = ",".join(label_ids)
         return self._create(
-            "/cards", body, lambda since: self.find_card(list_id, name, desc, since)
+            "/cards", body, lambda since: self.find_card(list_id, name, desc, since, taken)
         )
 
-    def find_card(self, list_id, name, desc, since):
-        """Return an open card in the list with this name and description made since then."""
-        cards = self._call("GET", f"/lists/{list_id}/cards")
-        return self._made(cards, since, name=name, desc=desc or "")
+    def find_card(self, list_id, name, desc, since, taken=None):
+        """Return an open card in the list with this name and description made since then,
+        and not taken (taken(card_id) is True for a card that belongs to someone already)."""
+        cards = self._call("GET", f"/lists/{list_id}/cards") or []
+        free = [card for card in cards if not (taken and taken(card.get("id")))]
+        return self._made(free, since, name=name, desc=desc or "")
 
     def update_card(
         self, card_id, *, list_id=None, name=None, desc=None, label_ids=None, pos=None, closed=None

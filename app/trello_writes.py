@@ -6,6 +6,8 @@ a later attempt looks for what the earlier one made before creating it again.
 
 from datetime import UTC
 
+from sqlalchemy import select
+
 from app import outbox
 from app.db import db
 from app.models import Person
@@ -32,18 +34,24 @@ def update_card(payload, entry=None):
     return {"card_id": card.get("id")}
 
 
+def _held(card_id):
+    """Tell whether a participant already has this card (a namesake's, made at the same time)."""
+    return db.session.scalar(select(Person.id).where(Person.trello_card_id == card_id)) is not None
+
+
 @outbox.handler("trello.create_card")
 def create_card(payload, entry=None):
     """Create a card and, for a person, remember its id in the same commit as the entry."""
     gateway, since = get_gateway(), _since_first_try(entry)
     list_id, name, desc = payload["list_id"], payload["name"], payload.get("desc", "")
-    card = since is not None and gateway.find_card(list_id, name, desc, since)
+    card = since is not None and gateway.find_card(list_id, name, desc, since, _held)
     card = card or gateway.create_card(
         list_id,
         name,
         desc=desc,
         pos=payload.get("pos", "bottom"),
         label_ids=payload.get("label_ids", ()),
+        taken=_held,
     )
     person_id = payload.get("person_id")
     if person_id is not None:

@@ -98,3 +98,20 @@ def test_reconcile_repairs_a_card_left_behind_and_understands_hand_moves_it_miss
     assert "Shared: https://example.org/a" in cards[card_a]["desc"]
     assert outputs(app) == {(a, "https://example.org/a", "attachment"), (b, "", "organiser")}
     assert "board and database agree" in runner.invoke(args=["reconcile"]).output
+
+
+def test_reconcile_says_when_the_round_is_not_on_the_board_yet(app, runner, sandbox):
+    from app.programmes import current_programme
+    from app.rounds.service import confirm_round
+    from tests.round_helpers import add_people
+
+    add_people(app, sandbox, 4)
+    with app.app_context():
+        confirm_round(current_programme(), 1)  # stored; the worker has not applied it
+    result = runner.invoke(args=["reconcile"])
+    assert result.exit_code == 0, result.output
+    assert "round 1 is not on the board yet" in result.output
+    assert "board and database agree" not in result.output
+    drain(app)
+    again = runner.invoke(args=["reconcile"])
+    assert "not on the board yet" not in again.output

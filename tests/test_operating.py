@@ -73,3 +73,30 @@ def test_erasing_twice_says_so_and_changes_nothing(app, runner, ada):
     again = runner.invoke(args=["erase", "--card", ada, "--yes"])
     assert again.exit_code == 0 and "already left" in again.output
     assert people(app) == before
+
+
+def test_erase_after_a_restore_cancels_work_a_dead_worker_had_claimed(app, runner, ada):
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from app.db import db
+    from app.mail import queue_mail
+    from app.models import OutboxEntry, utcnow
+    from app.programmes import current_programme
+
+    with app.app_context():
+        person_id = people(app)[0]["id"]
+        entry = queue_mail(current_programme(), [FORM["email"]], "Your partner", "Hello Ada")
+        entry.person_id = person_id
+        # As restored from a backup taken while a worker held it: its lease ran out long ago.
+        entry.status, entry.locked_until = "running", utcnow() - timedelta(days=1)
+        db.session.commit()
+        entry_id = entry.id
+    assert runner.invoke(args=["erase", "--card", ada, "--yes"]).exit_code == 0
+    with app.app_context():
+        kept = db.session.get(OutboxEntry, entry_id)
+        assert kept.status == "cancelled" and FORM["email"] not in str(kept.payload)
+        assert (
+            db.session.scalar(select(OutboxEntry.id).where(OutboxEntry.status == "running")) is None
+        )

@@ -1,14 +1,16 @@
 """The outbox: writes wait out a Trello outage and then happen exactly once."""
 
+import signal
 from datetime import timedelta
 
 import pytest
 import requests
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
 
 from app import create_app, outbox, trello_gateway
 from app.db import db
-from app.models import OutboxEntry, utcnow
+from app.models import OutboxEntry, WebhookEvent, utcnow
 from app.programmes import current_programme
 from app.sandbox.server import SandboxServer
 from app.trello_gateway import get_gateway
@@ -149,3 +151,55 @@ def test_worker_command_drains_the_outbox(app, runner, sandbox):
     assert "1 done" in result.output
     with app.app_context():
         assert get_gateway().card(card_id)["desc"] == "from the worker"
+
+
+def _database_gone(*args, **kwargs):
+    """What run_due raises while the database is unreachable."""
+    raise OperationalError("SELECT 1", {}, Exception("connection refused"))
+
+
+def test_a_worker_pass_that_fails_is_reported_and_the_worker_carries_on(
+    app, runner, sandbox, monkeypatch
+):
+    from app import cli
+
+    passes = iter([_database_gone, lambda **kw: {"done": 1}, lambda **kw: {}])
+    monkeypatch.setattr(outbox, "run_due", lambda **kw: next(passes)(**kw))
+    sleeps = []
+
+    def sleep(seconds):
+        """Stand in for the idle wait; the second one stops the worker, as SIGTERM would."""
+        sleeps.append(seconds)
+        if len(sleeps) == 2:
+            signal.getsignal(signal.SIGTERM)(signal.SIGTERM, None)
+
+    monkeypatch.setattr(cli.time, "sleep", sleep)
+    result = runner.invoke(args=["worker", "--interval", "0"])
+    assert result.exit_code == 0, result.output
+    assert "Worker pass failed, trying again: OperationalError" in result.output
+    assert "Outbox: 1 done" in result.output and "Worker stopped" in result.output
+    assert len(sleeps) == 2
+
+
+def test_worker_once_exits_non_zero_when_its_pass_fails(app, runner, monkeypatch):
+    monkeypatch.setattr(outbox, "run_due", _database_gone)
+    result = runner.invoke(args=["worker", "--once"])
+    assert result.exit_code == 1 and "pass failed" in result.output
+
+
+def test_a_commit_that_fails_after_the_handler_is_recorded_and_retried(app, sandbox, monkeypatch):
+    def duplicate_row(payload, entry=None):
+        """A handler whose changes cannot be committed (a unique row added twice)."""
+        for _ in range(2):
+            db.session.add(
+                WebhookEvent(programme_id=entry.programme_id, action_id="d" * 24, payload={})
+            )
+
+    monkeypatch.setitem(outbox.HANDLERS, "test.duplicate_row", duplicate_row)
+    with app.app_context():
+        entry = outbox.enqueue(current_programme(), "test.duplicate_row", {})
+        db.session.commit()
+        assert outbox.run_entry(entry.id) == "pending"
+        kept = db.session.get(OutboxEntry, entry.id)
+        assert kept.last_error.startswith("IntegrityError") and kept.attempts == 1
+        assert db.session.scalar(select(func.count()).select_from(WebhookEvent)) == 0

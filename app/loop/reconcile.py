@@ -19,10 +19,17 @@ from app.loop.rounds import latest_round, round_people
 from app.loop.store import insert_once
 from app.loop.urls import is_output_url, urls_in
 from app.models import OutboxEntry, Person
+from app.redact import describe_error
 from app.trello_gateway import get_gateway
 
 log = logging.getLogger(__name__)
 EVERY_SECONDS = 600
+
+
+def unapplied_round(programme):
+    """Return the latest round if it is not applied to the board yet (reconcile waits), or None."""
+    round_ = latest_round(programme.id)
+    return round_ if round_ is not None and round_.status != "applied" else None
 
 
 def reconcile_loop(programme):
@@ -128,6 +135,6 @@ def _reconcile_logged(programme, claim_id):
         db.session.get(OutboxEntry, claim_id).result = {"counts": counts}
     except Exception as exc:  # noqa: BLE001 - Trello down: the next slot tries again
         db.session.rollback()
-        db.session.get(OutboxEntry, claim_id).last_error = f"{type(exc).__name__}: {exc}"[:1000]
+        db.session.get(OutboxEntry, claim_id).last_error = describe_error(exc)
         log.warning("timed reconcile failed: %s", type(exc).__name__)
     db.session.commit()

@@ -83,12 +83,14 @@ def _cancel_and_scrub(person):
     """Cancel the person's unsent outbox entries and blank personal payloads; True if a card is
     being created right now (so it must still be archived once it exists)."""
     card_coming = False
+    now = utcnow()
     for entry in db.session.scalars(person_entries(person.id)):
-        if entry.status == "running":
+        if entry.status == "running" and entry.locked_until and entry.locked_until > now:
             # Leased by a worker this moment: it finishes, then whatever follows in its lane.
+            # A lease run out means nobody holds it (a dead worker, a restored backup).
             card_coming = card_coming or entry.operation == "trello.create_card"
             continue
-        if entry.status == "pending":
+        if entry.status in ("pending", "running"):
             entry.status, entry.last_error = "cancelled", "cancelled: the person left"
         if entry.operation in PERSONAL_OPERATIONS:
             entry.payload = {"erased": True, "person_id": person.id}
