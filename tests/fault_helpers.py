@@ -128,3 +128,9 @@ def introductions_by_recipient(mails, round_number=1):
     """Return Counter({address: introductions received}) for one round."""
     prefix = f"UnMentoring round {round_number}: meet "
     return Counter(m["to"] for m in mails if m["subject"].startswith(prefix))
+
+
+def repeated_sends(mails):
+    """Return how many times mails were sent again under a Message-ID already received (the
+    sandbox keeps one copy, as Gmail does, but counts every send in `received`)."""
+    return sum(m["received"] - 1 for m in mails)

@@ -20,15 +20,40 @@ from tests.signup_helpers import FORM, csrf_token
 pytestmark = pytest.mark.sqlite_only  # SQLite's file lock; PostgreSQL locks rows instead
 
 
+# A short lock is released after SHORT_LOCK s, far inside PATIENT s of waiting even on a
+# loaded machine; a long lock is never released, so giving up after IMPATIENT s costs least.
+SHORT_LOCK, PATIENT, IMPATIENT = 0.1, 3.0, 0.5
+
+
 @pytest.fixture
-def busy_app(app):
-    """The test app rebuilt to give up on a locked database after half a second."""
+def rebuilt(app):
+    """Return a maker of the test app rebuilt to give up on a locked database after so many
+    seconds (same database); each is closed after the test."""
     config = {k: v for k, v in app.config.items() if k != "SQLALCHEMY_ENGINE_OPTIONS"}
-    patient = create_app({**config, "SQLITE_BUSY_TIMEOUT": 0.5})
-    yield patient
-    with patient.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    made = []
+
+    def make(busy_timeout):
+        """Build one app with this busy timeout."""
+        made.append(create_app({**config, "SQLITE_BUSY_TIMEOUT": busy_timeout}))
+        return made[-1]
+
+    yield make
+    for each in made:
+        with each.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def busy_app(rebuilt):
+    """The test app rebuilt to give up on a locked database after half a second."""
+    return rebuilt(IMPATIENT)
+
+
+@pytest.fixture
+def patient_app(rebuilt):
+    """The test app rebuilt to wait out a lock for a few seconds."""
+    return rebuilt(PATIENT)
 
 
 @contextmanager
@@ -62,12 +87,12 @@ def _sign_up(client):
     return lambda: client.post("/signup", data=data)
 
 
-def test_a_sign_up_waits_out_a_short_lock(busy_app):
-    post = _sign_up(busy_app.test_client())
-    with write_lock(busy_app, release_after=0.2):
+def test_a_sign_up_waits_out_a_short_lock(patient_app):
+    post = _sign_up(patient_app.test_client())
+    with write_lock(patient_app, release_after=SHORT_LOCK):
         response = post()
-    assert response.status_code == 200 and _rows(busy_app, Person) == 1
-    assert _rows(busy_app, OutboxEntry) == 1  # the confirmation mail, with the person
+    assert response.status_code == 200 and _rows(patient_app, Person) == 1
+    assert _rows(patient_app, OutboxEntry) == 1  # the confirmation mail, with the person
 
 
 def test_a_sign_up_during_a_long_lock_saves_nothing_and_asks_to_try_again(busy_app):
@@ -88,18 +113,20 @@ def _deliver(app, client, body):
     return post_signed(client, body, app.config["TRELLO_API_SECRET"], callback).status_code
 
 
-def test_a_webhook_during_a_long_lock_is_refused_whole_and_taken_when_redelivered(busy_app):
+def test_a_webhook_during_a_long_lock_is_refused_whole_and_taken_when_redelivered(
+    busy_app, patient_app
+):
     with busy_app.app_context():
         current_programme()  # the board's programme exists, as once the app has run
-    client = busy_app.test_client()
     body = delivery(action("updateCard", "a" * 24, old={"name": "x"}))
     with write_lock(busy_app):
-        assert _deliver(busy_app, client, body) == 503  # Trello delivers again later
+        assert _deliver(busy_app, busy_app.test_client(), body) == 503  # delivered again later
     assert _rows(busy_app, WebhookEvent) == 0
-    with write_lock(busy_app, release_after=0.2):
-        assert _deliver(busy_app, client, body) == 200
-    assert _deliver(busy_app, client, body) == 200  # a repeat is acknowledged, not stored
-    with busy_app.app_context():
+    client = patient_app.test_client()  # the same database, a process that waits longer
+    with write_lock(patient_app, release_after=SHORT_LOCK):
+        assert _deliver(patient_app, client, body) == 200
+    assert _deliver(patient_app, client, body) == 200  # a repeat is acknowledged, not stored
+    with patient_app.app_context():
         events = list(db.session.scalars(select(WebhookEvent.status)))
     assert events == ["processed"]
 

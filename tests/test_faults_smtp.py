@@ -1,4 +1,5 @@
-"""The mail server down for a whole round, then back: every introduction arrives exactly once."""
+"""The mail server down for a whole round, then back: the board ends as a fault-free round
+leaves it, and every introduction arrives exactly once."""
 
 from email import message_from_bytes
 
@@ -7,7 +8,14 @@ from aiosmtpd.controller import Controller
 
 from app import outbox
 from tests.conftest import free_port
-from tests.fault_helpers import drain_until_done, outbox_states, set_up_board, start_round
+from tests.fault_helpers import (
+    drain_until_done,
+    outbox_states,
+    reference_board,
+    set_up_board,
+    start_round,
+)
+from tests.round_helpers import board_snapshot
 
 
 class Inbox:
@@ -28,8 +36,11 @@ def _introductions(inbox):
 
 
 @pytest.mark.sqlite_only
-def test_introductions_wait_out_a_mail_server_outage_and_arrive_once(app, sandbox):
+def test_introductions_wait_out_a_mail_server_outage_and_arrive_once(
+    app, sandbox, sqlite_template, tmp_path
+):
     """sqlite_only: the outbox's SQL is the same on both databases and test_outbox covers it."""
+    expected = reference_board(app, sandbox, sqlite_template, tmp_path, 8, 31)
     port = free_port()
     app.config.update(MAIL_URL=f"smtp://127.0.0.1:{port}", MAIL_TIMEOUT=2)
     set_up_board(app, sandbox)
@@ -39,6 +50,7 @@ def test_introductions_wait_out_a_mail_server_outage_and_arrive_once(app, sandbo
             outbox.run_due(limit=1000)
     states = outbox_states(app)
     assert states == {"done": 1, "pending": 8}, states  # the board is done, no mail has gone
+    assert board_snapshot(sandbox) == expected  # the outage held the board back in nothing
     inbox = Inbox()
     server = Controller(inbox, hostname="127.0.0.1", port=port)
     server.start()
@@ -47,5 +59,6 @@ def test_introductions_wait_out_a_mail_server_outage_and_arrive_once(app, sandbo
     finally:
         server.stop()
     assert outbox_states(app) == {"done": 9}
+    assert board_snapshot(sandbox) == expected
     assert _introductions(inbox) == sorted(f"p{n}@example.org" for n in range(8))
     assert sandbox.mails() == []  # every mail went by SMTP

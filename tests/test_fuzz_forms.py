@@ -190,9 +190,9 @@ def test_random_and_tampered_link_tokens_open_nothing_and_change_nothing(
         before = rows(app)
         path = f"/me/{quote(token, safe='', errors='surrogatepass')}{page}"
         answer = client.open(path, method=method, data={"csrf_token": form_token, "skip": "yes"})
-        assert answer.status_code in (200, 302, 308, 400, 404, 405), answer.status_code
-        if answer.status_code != 302 or method == "GET":
-            assert rows(app) == before, (token, page, answer.status_code)
+        # 302 is what a page answers once it has acted: never for a link that was never made.
+        assert answer.status_code in (200, 308, 400, 404, 405), (token, page, answer.status_code)
+        assert rows(app) == before, (token, page, answer.status_code)
 
     check()
 

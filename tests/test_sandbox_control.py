@@ -4,6 +4,7 @@ import socket
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import jwt
 import pytest
@@ -62,6 +63,30 @@ def test_mail_is_kept_newest_first_and_shown_with_clickable_links(sandbox):
     assert '<a href="https://example.org/me/abc">https://example.org/me/abc</a>.' in page
     missing = requests.post(f"{sandbox.url}/sandbox/mail/messages", json={"to": "x"}, timeout=5)
     assert missing.status_code == 400
+
+
+def _send_mail(sandbox, message_id=None):
+    """POST one mail to the sandbox outbox, with a Message-ID header when given."""
+    body = {"from": "un@localhost", "to": "ada@example.org", "subject": "Hi", "text": "t"}
+    if message_id:
+        body["headers"] = {"Message-ID": message_id}
+    return requests.post(f"{sandbox.url}/sandbox/mail/messages", json=body, timeout=5)
+
+
+def test_a_mail_sent_again_is_kept_once_and_every_send_is_counted(sandbox):
+    answers = [_send_mail(sandbox, "<one@unmentoring.local>") for _ in range(3)]
+    assert [a.status_code for a in answers] == [201, 200, 200]
+    assert len({a.json()["id"] for a in answers}) == 1
+    assert [_send_mail(sandbox).status_code for _ in range(2)] == [201, 201]  # no Message-ID
+    assert sorted(m["received"] for m in sandbox.mails()) == [1, 1, 3]
+
+
+def test_the_same_mail_sent_at_once_from_many_workers_is_kept_once(sandbox):
+    with ThreadPoolExecutor(8) as pool:
+        answers = list(pool.map(lambda _: _send_mail(sandbox, "<race@x>"), range(8)))
+    assert sorted(a.status_code for a in answers) == [200] * 7 + [201]
+    [kept] = sandbox.mails()
+    assert kept["received"] == 8
 
 
 def test_board_page_renders_cards_and_its_forms_act_as_a_board_member(sandbox):
@@ -197,6 +222,8 @@ def test_a_timeout_either_drops_the_request_or_loses_only_the_answer(sandbox, ki
     sandbox.control("faults", clear=True)
     time.sleep(0.5)  # the sandbox finishes the request after the client has given up
     assert _list_names(sandbox) == (["Slow"] if made else [])
+    [post] = [r for r in sandbox.requests() if r["method"] == "POST"]
+    assert post["fault"] == kind  # the log names the fault a call met
 
 
 @pytest.mark.parametrize(

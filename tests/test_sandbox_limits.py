@@ -86,6 +86,7 @@ def test_status_faults_answer_the_next_requests_then_stop(sandbox):
     assert answers[0].headers["Content-Type"].startswith("text/plain")
     assert answers[2].json()["error"] == "API_TOKEN_LIMIT_EXCEEDED"
     assert [r["status"] for r in sandbox.requests()] == [503, 503, 429, 200]
+    assert [r["fault"] for r in sandbox.requests()] == [503, 503, 429, None]
 
 
 def test_malformed_and_delay_faults_break_the_body_and_provoke_timeouts(sandbox):

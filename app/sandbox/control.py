@@ -51,7 +51,8 @@ def rate_limits():
 
 @bp.get("/control/requests")
 def requests_log():
-    """Return the /1/ calls made, oldest first: method, path, query, status, time, had_body."""
+    """Return the /1/ calls made, oldest first: method, path, query, status, time, had_body,
+    fault."""
     return jsonify(sandbox().store.find("request"))
 
 
@@ -78,20 +79,32 @@ def mint_jwt():
 
 @bp.post("/mail/messages")
 def post_mail():
-    """Keep one outgoing mail {from, to, subject, text, html?, headers?}, once per Message-ID."""
+    """Keep one outgoing mail {from, to, subject, text, html?, headers?}, once per Message-ID,
+    counting in its `received` every POST that carried it."""
     body = _body()
     missing = [field for field in ("from", "to", "subject", "text") if not body.get(field)]
     if missing:
         return _refuse("missing " + ", ".join(missing))
     headers = body.get("headers") if isinstance(body.get("headers"), dict) else {}
-    same = _kept_with_message_id(headers.get("Message-ID"))
-    if same is not None:
-        return jsonify(id=same["id"]), 200  # a mail sent again: kept once, as Gmail does
-    mail = {"id": ids.new_id(), "date": ids.now_iso()}
-    mail.update({field: body.get(field) for field in ("from", "to", "subject", "text", "html")})
-    mail["headers"] = headers
-    sandbox().store.put("mail", mail)
-    return jsonify(id=mail["id"]), 201
+    mail_id, created = _keep_mail(body, headers)
+    return jsonify(id=mail_id), 201 if created else 200
+
+
+def _keep_mail(body, headers):
+    """Store a new mail, or count one more receipt of the kept mail with its Message-ID (a
+    mail sent again is kept once, as Gmail does); return (its id, whether it is new)."""
+    store = sandbox().store
+    # One transaction: two workers sending the same mail at once still keep it once.
+    with store.transaction():
+        same = _kept_with_message_id(headers.get("Message-ID"))
+        if same is not None:
+            same["received"] = same.get("received", 1) + 1
+            store.put("mail", same)
+            return same["id"], False
+        mail = {"id": ids.new_id(), "date": ids.now_iso(), "headers": headers, "received": 1}
+        mail.update({field: body.get(field) for field in ("from", "to", "subject", "text", "html")})
+        store.put("mail", mail)
+    return mail["id"], True
 
 
 def _kept_with_message_id(message_id):

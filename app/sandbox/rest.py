@@ -69,6 +69,18 @@ def _had_body():
     return bool(request.content_length) or "chunked" in request.headers.get("Transfer-Encoding", "")
 
 
+def _fault_kind(fault):
+    """Name a fault as /sandbox/control/faults does: its status, "delay", "timeout",
+    "lost-answer" (a queued "late" too) or "malformed"."""
+    if "status" in fault:
+        return fault["status"]
+    if "hang" in fault:
+        return "timeout"
+    if "late" in fault:
+        return "lost-answer"
+    return "delay" if "delay" in fault else "malformed"
+
+
 @bp.before_app_request
 def gate():
     """Answer a fault, a GET with a body, bad credentials or a rate limit before the route runs."""
@@ -81,6 +93,7 @@ def gate():
         return None
     g.key = g.token = None
     fault = sb.faults.take()
+    g.fault = _fault_kind(fault) if fault else None
     if fault and "delay" in fault:
         time.sleep(fault["delay"])
     elif fault and "hang" in fault:
@@ -128,6 +141,7 @@ def finish(response):
         "status": response.status_code,
         "time": ids.now_iso(),
         "had_body": _had_body(),
+        "fault": g.get("fault"),
     }
     sb.store.append_log("request", entry)
     if g.get("late_answer"):
