@@ -128,7 +128,10 @@ def _compare(name, people, timings):
 def _summary(rows):
     """Set plan_round beside networkx on the largest pool networkx drew too."""
     pairs = list(zip(rows[::2], rows[1::2], strict=True))
-    mine, theirs = [(m, t) for m, t in pairs if t["seconds"] != ""][-1]
+    ran = [(m, t) for m, t in pairs if t["seconds"] != ""]
+    mine, theirs = max(
+        ran, key=lambda pair: (int(pair[0]["scenario"].split()[0]), pair[1]["seconds"])
+    )
     return {
         "measure": mine["scenario"].split(",")[0] + " drawn",
         "ours": f"{mine['seconds']} s, {mine['repeats']} repeats",
