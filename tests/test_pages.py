@@ -21,3 +21,12 @@ def test_pages_carry_no_gov_uk_crown_and_protect_their_links(client):
     assert "govuk-header" not in page and "govuk-logo" not in page and "Crown" not in page
     assert response.headers["Referrer-Policy"] == "no-referrer"
     assert "script-src 'self' 'nonce-" in response.headers["Content-Security-Policy"]
+
+
+def test_head_answers_as_get_does_and_signs_nobody_up(app, client):
+    """Uptime checks and link previews send HEAD; it must never be read as a form post."""
+    from tests.signup_helpers import count_people
+
+    for path in ("/", "/signup", "/privacy", "/report", "/healthz", "/api/openapi.json"):
+        assert client.head(path).status_code == client.get(path).status_code, path
+    assert count_people(app) == 0

@@ -34,7 +34,7 @@ def _render_form(form, status=200):
 @bp.route("", methods=["GET", "POST"])
 def form():
     """Show the form (fields may be prefilled from the query string) or take a sign-up."""
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):  # HEAD: uptime checks, link previews
         prefill = MultiDict(
             [(k, v) for k, v in request.args.items(multi=True) if k not in NOT_PREFILLED]
         )
