@@ -100,3 +100,38 @@ def test_erase_after_a_restore_cancels_work_a_dead_worker_had_claimed(app, runne
         assert (
             db.session.scalar(select(OutboxEntry.id).where(OutboxEntry.status == "running")) is None
         )
+
+
+def test_erasing_blanks_the_kept_copies_of_partners_introductions_that_named_them(
+    app, runner, sandbox
+):
+    import json
+
+    from sqlalchemy import select
+
+    from app.db import db
+    from app.models import OutboxEntry, Person
+    from tests.loop_helpers import make_round
+
+    sandbox.control("rate-limits", enabled=False)
+    assert runner.invoke(args=["setup-board"]).exit_code == 0
+    pairs = make_round(app, runner, sandbox, count=4)
+    leaver_id, (_, email, partners) = next(iter(pairs.items()))
+    with app.app_context():
+        leaver = db.session.get(Person, leaver_id)
+        name, phone = leaver.full_name, leaver.phone
+
+    def kept_copies():
+        """Return every kept mail payload as text."""
+        with app.app_context():
+            entries = db.session.scalars(
+                select(OutboxEntry).where(OutboxEntry.operation == "mail.send")
+            )
+            return [json.dumps(e.payload, ensure_ascii=False) for e in entries]
+
+    assert any(email in text and name in text for text in kept_copies())
+    assert runner.invoke(args=["erase", "--email", email, "--yes"]).exit_code == 0
+    copies = kept_copies()
+    assert not [text for text in copies if email in text or name in text or phone in text]
+    stranger = next(pid for pid in pairs if pid != leaver_id and pid not in partners)
+    assert any(pairs[stranger][1] in text for text in copies)  # other groups' copies are kept

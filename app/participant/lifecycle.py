@@ -4,11 +4,14 @@ Each function changes the database and queues board writes and mails in the call
 transaction; nothing here calls Trello or a mail server.
 """
 
+import json
+from datetime import datetime
+
 from sqlalchemy import select, update
 
 from app.db import db
 from app.loop.models import CheckIn
-from app.models import Person, WebhookEvent, utcnow
+from app.models import OutboxEntry, Person, WebhookEvent, utcnow
 from app.participant.cards import queue_card_update, queue_create_card, queue_move, queue_refresh
 from app.participant.notify import person_entries, queue_person_mail
 
@@ -61,6 +64,7 @@ def change_details(programme, person, details):
 
 def leave(programme, person):
     """Erase the person's details, cancel their unsent mail, empty and archive their card."""
+    _scrub_sent_mail_about(person)
     card_coming = _cancel_and_scrub(person)
     if person.trello_card_id:
         _scrub_events(person.trello_card_id)
@@ -95,6 +99,21 @@ def _cancel_and_scrub(person):
         if entry.operation in PERSONAL_OPERATIONS:
             entry.payload = {"erased": True, "person_id": person.id}
     return card_coming
+
+
+def _scrub_sent_mail_about(person):
+    """Blank the kept copies of mail already sent to others that name the person or give their
+    contact details (their partners' introductions); the mail itself has gone, the copy goes."""
+    details = [value for value in (person.email, person.phone, person.full_name) if value]
+    sent = select(OutboxEntry).where(
+        OutboxEntry.operation == "mail.send",
+        OutboxEntry.status == "done",
+        OutboxEntry.created_at >= (person.created_at or datetime.min),
+    )
+    for entry in db.session.scalars(sent):
+        text = json.dumps(entry.payload, ensure_ascii=False)
+        if any(value in text for value in details):
+            entry.payload = {"erased": True, "about_person_id": person.id}
 
 
 def _scrub_events(card_id):
