@@ -30,3 +30,22 @@ def test_head_answers_as_get_does_and_signs_nobody_up(app, client):
     for path in ("/", "/signup", "/privacy", "/report", "/healthz", "/api/openapi.json"):
         assert client.head(path).status_code == client.get(path).status_code, path
     assert count_people(app) == 0
+
+
+def test_a_missing_page_and_a_crash_get_pages_of_the_service_not_bare_text(app, client):
+    missing = client.get("/no-such-page")
+    assert missing.status_code == 404
+    assert "Page not found" in missing.get_data(as_text=True)
+    assert 'href="/signup"' in missing.get_data(as_text=True)
+
+    def crash():
+        """A view that fails, as a bug would."""
+        raise RuntimeError("a bug")
+
+    app.config["PROPAGATE_EXCEPTIONS"] = False  # answer 500, as in production
+    app.view_functions["pages.privacy"] = crash
+    broken = client.get("/privacy")
+    assert broken.status_code == 500
+    page = broken.get_data(as_text=True)
+    assert "Sorry, there is a problem with the service" in page and "govuk-heading-l" in page
+    assert "a bug" not in page and broken.headers["Content-Security-Policy"]
