@@ -128,20 +128,53 @@ def _describe(error):
     return describe_error(error)
 
 
+class LeaseLost(Exception):
+    """The entry's lease ran out while it ran and another worker has claimed it since."""
+
+
+def _still_ours(entry_id, attempt):
+    """Raise LeaseLost unless the entry is still on the attempt this worker claimed.
+
+    The claim counts attempts, so the count is a fencing token: a worker whose handler ran
+    past its lease must not record its outcome over the one that took the entry over. The
+    UPDATE also locks the row until this transaction ends, so no claim can slip in between.
+    """
+    fenced = db.session.execute(
+        update(OutboxEntry)
+        .where(OutboxEntry.id == entry_id, OutboxEntry.attempts == attempt)
+        .values(attempts=attempt)
+    )
+    if fenced.rowcount != 1:
+        raise LeaseLost(entry_id)
+
+
 def run_entry(entry_id, now=None):
-    """Claim and carry out one entry; return its final status for this attempt, or None."""
+    """Claim and carry out one entry; return its final status for this attempt, or None
+    (not claimed, or taken over by another worker after this one's lease ran out)."""
     if not _claim(entry_id, now or utcnow()):
         return None
     entry = db.session.get(OutboxEntry, entry_id)
+    attempt = entry.attempts
     try:
-        entry.result = HANDLERS[entry.operation](entry.payload, entry)
-        _finish(entry, None)
-        db.session.commit()  # what the handler changed, with the entry marked done
-    except Exception as exc:  # noqa: BLE001 - any failure is recorded, never crashes the loop
+        try:
+            entry.result = HANDLERS[entry.operation](entry.payload, entry)
+            _finish(entry, None)
+            _still_ours(entry_id, attempt)
+            db.session.commit()  # what the handler changed, with the entry marked done
+        except LeaseLost:
+            raise
+        except Exception as exc:  # noqa: BLE001 - any failure is recorded, never crashes the loop
+            db.session.rollback()
+            entry = db.session.get(OutboxEntry, entry_id)
+            _finish(entry, exc)
+            _still_ours(entry_id, attempt)
+            db.session.commit()
+    except LeaseLost:
         db.session.rollback()
-        entry = db.session.get(OutboxEntry, entry_id)
-        _finish(entry, exc)
-        db.session.commit()
+        log.warning(
+            "outbox entry %s ran past its lease; the worker that took it over records it", entry_id
+        )
+        return None
     return entry.status
 
 

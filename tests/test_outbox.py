@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 import requests
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import OperationalError
 
 from app import create_app, outbox, trello_gateway
@@ -202,4 +202,29 @@ def test_a_commit_that_fails_after_the_handler_is_recorded_and_retried(app, sand
         assert outbox.run_entry(entry.id) == "pending"
         kept = db.session.get(OutboxEntry, entry.id)
         assert kept.last_error.startswith("IntegrityError") and kept.attempts == 1
+        assert db.session.scalar(select(func.count()).select_from(WebhookEvent)) == 0
+
+
+def test_a_worker_whose_lease_ran_out_does_not_record_over_the_worker_that_took_over(
+    app, sandbox, monkeypatch
+):
+    def overran(payload, entry=None):
+        """A handler that runs past its lease: meanwhile another worker claims the entry."""
+        db.session.add(
+            WebhookEvent(programme_id=entry.programme_id, action_id="e" * 24, payload={})
+        )
+        with db.engine.begin() as other:
+            other.execute(
+                update(OutboxEntry)
+                .where(OutboxEntry.id == entry.id)
+                .values(attempts=OutboxEntry.attempts + 1)
+            )
+
+    monkeypatch.setitem(outbox.HANDLERS, "test.overran", overran)
+    with app.app_context():
+        entry = outbox.enqueue(current_programme(), "test.overran", {})
+        db.session.commit()
+        assert outbox.run_entry(entry.id) is None
+        kept = db.session.get(OutboxEntry, entry.id)
+        assert (kept.status, kept.attempts) == ("running", 2)  # as the other worker left it
         assert db.session.scalar(select(func.count()).select_from(WebhookEvent)) == 0
