@@ -105,10 +105,6 @@ def security_headers(response):
     return response
 
 
-# Kept for blueprints that still attach it themselves; the app-wide hook does the same.
-page_headers = security_headers
-
-
 def _csrf_error(error):
     """Explain an expired or missing form token instead of a bare 400."""
     return render_template("errors/form_expired.html"), 400

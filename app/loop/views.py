@@ -17,10 +17,8 @@ from app.participant.cards import card_lane
 from app.programmes import current_programme
 from app.rounds.models import Round
 from app.signup.forms import error_list
-from app.web import page_headers
 
 bp = Blueprint("loop", __name__, url_prefix="/me")
-bp.after_request(page_headers)
 bp.register_error_handler(LinkProblem, link_problem_page)
 
 

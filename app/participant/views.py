@@ -11,10 +11,8 @@ from app.participant.forms import PauseForm
 from app.programmes import current_programme
 from app.signup.forms import CHANNELS, DETAILS_ORDER, FREQUENCIES, DetailsForm, error_list
 from app.signup.service import details_from
-from app.web import page_headers
 
 bp = Blueprint("participant", __name__, url_prefix="/me")
-bp.after_request(page_headers)
 bp.register_error_handler(LinkProblem, link_problem_page)
 
 

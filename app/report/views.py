@@ -12,10 +12,8 @@ from app.report.feed import outputs_feed
 from app.report.figures import FIGURES
 from app.report.network import network_chart
 from app.report.publish import display
-from app.web import page_headers
 
 bp = Blueprint("report", __name__)
-bp.after_request(page_headers)
 
 
 def _licensed(response):

@@ -9,10 +9,8 @@ from app.participant.notify import manage_url
 from app.programmes import current_programme
 from app.signup import service
 from app.signup.forms import CHANNELS, FREQUENCIES, SIGNUP_ORDER, SignupForm, error_list
-from app.web import page_headers
 
 bp = Blueprint("signup", __name__, url_prefix="/signup")
-bp.after_request(page_headers)
 bp.register_error_handler(LinkProblem, link_problem_page)
 # Never taken from a link: agreeing must be the person's own act, and bots fill the honeypot.
 NOT_PREFILLED = ("consent", "credit", "website", "csrf_token")
