@@ -16,8 +16,8 @@ class UnMentoring(Flask):
 
     def log_exception(self, exc_info):
         """Log an unhandled exception with its route pattern (/me/<token>) and method."""
-        rule = request.url_rule.rule if request.url_rule else "(no route)"
-        self.logger.error("Exception on %s [%s]", rule, request.method, exc_info=exc_info)
+        route = redact.request_route()
+        self.logger.error("Exception on %s [%s]", route, request.method, exc_info=exc_info)
 
 
 def _secret_key(instance_path):

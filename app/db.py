@@ -9,6 +9,8 @@ from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 
+from app.redact import request_route
+
 # Named constraints so Alembic can alter them later, on SQLite (batch mode) and PostgreSQL alike.
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -63,9 +65,8 @@ def _database_busy(error):
     if not is_busy(error):
         raise error
     db.session.rollback()
-    # The route, not the path: personal links carry a signed token in theirs.
-    rule = request.url_rule.rule if request.url_rule else "(no route)"
-    current_app.logger.warning("database busy: %s %s answered 503", request.method, rule)
+    route = request_route()
+    current_app.logger.warning("database busy: %s %s answered 503", request.method, route)
     headers = {"Retry-After": "5"}
     if request.path.startswith("/webhooks/"):
         return "", 503, headers  # Trello delivers again later

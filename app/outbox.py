@@ -109,23 +109,14 @@ def _finish(entry, error):
     if error is None:
         entry.status, entry.done_at, entry.last_error = "done", now, None
     elif _is_permanent(error) or entry.attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]:
-        entry.status, entry.last_error = "failed", _describe(error)
+        entry.status, entry.last_error = "failed", describe_error(error)
         log.error("outbox entry %s (%s) failed: %s", entry.id, entry.operation, entry.last_error)
     else:
-        entry.status, entry.last_error = "pending", _describe(error)
+        entry.status, entry.last_error = "pending", describe_error(error)
         entry.available_at = now + _backoff(entry.attempts)
         log.warning(
             "outbox entry %s (%s) will retry: %s", entry.id, entry.operation, entry.last_error
         )
-
-
-def _describe(error):
-    """Return a short reason for the entry's record and the log, without contact details.
-
-    Mail servers name the refused address in their answers; the entry's person_id already
-    says whose it was.
-    """
-    return describe_error(error)
 
 
 class LeaseLost(Exception):

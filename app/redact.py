@@ -23,6 +23,14 @@ def redact(text):
     return _DETAIL.sub(r"\1(values hidden)", text)
 
 
+def request_route():
+    """Return the current request's route pattern (/me/<token>), never its path: personal
+    links carry the participant's signed token in theirs, and logs must not hold it."""
+    from flask import request
+
+    return request.url_rule.rule if request.url_rule else "(no route)"
+
+
 def describe_error(error, limit=1000):
     """Return a short, redacted 'Type: message' for an error, to keep or to log."""
     return redact(f"{type(error).__name__}: {error}")[:limit]
