@@ -21,6 +21,12 @@ def _since_first_try(entry):
     return entry.created_at.replace(tzinfo=UTC).timestamp() - CLOCK_SLACK
 
 
+def _earlier_or_new(entry, find, make):
+    """Return what a cut-off earlier attempt of this entry made (find(since)), else make()."""
+    since = _since_first_try(entry)
+    return (since is not None and find(since)) or make()
+
+
 def queue_update_card(programme, card_id, **fields):
     """Queue one PUT of a card (list, position, labels, description) behind earlier writes."""
     payload = {"card_id": card_id, "fields": fields}
@@ -42,16 +48,19 @@ def _held(card_id):
 @outbox.handler("trello.create_card")
 def create_card(payload, entry=None):
     """Create a card and, for a person, remember its id in the same commit as the entry."""
-    gateway, since = get_gateway(), _since_first_try(entry)
+    gateway = get_gateway()
     list_id, name, desc = payload["list_id"], payload["name"], payload.get("desc", "")
-    card = since is not None and gateway.find_card(list_id, name, desc, since, _held)
-    card = card or gateway.create_card(
-        list_id,
-        name,
-        desc=desc,
-        pos=payload.get("pos", "bottom"),
-        label_ids=payload.get("label_ids", ()),
-        taken=_held,
+    card = _earlier_or_new(
+        entry,
+        lambda since: gateway.find_card(list_id, name, desc, since, _held),
+        lambda: gateway.create_card(
+            list_id,
+            name,
+            desc=desc,
+            pos=payload.get("pos", "bottom"),
+            label_ids=payload.get("label_ids", ()),
+            taken=_held,
+        ),
     )
     person_id = payload.get("person_id")
     if person_id is not None:
@@ -64,18 +73,22 @@ def create_card(payload, entry=None):
 @outbox.handler("trello.comment")
 def comment(payload, entry=None):
     """Add a queued comment to a card."""
-    gateway, since = get_gateway(), _since_first_try(entry)
-    card_id, text = payload["card_id"], payload["text"]
-    action = since is not None and gateway.find_comment(card_id, text, since)
-    action = action or gateway.comment(card_id, text)
+    gateway, card_id, text = get_gateway(), payload["card_id"], payload["text"]
+    action = _earlier_or_new(
+        entry,
+        lambda since: gateway.find_comment(card_id, text, since),
+        lambda: gateway.comment(card_id, text),
+    )
     return {"action_id": action.get("id")}
 
 
 @outbox.handler("trello.attach_url")
 def attach_url(payload, entry=None):
     """Attach a queued link to a card."""
-    gateway, since = get_gateway(), _since_first_try(entry)
-    card_id, url = payload["card_id"], payload["url"]
-    attachment = since is not None and gateway.find_attachment(card_id, url, since)
-    attachment = attachment or gateway.attach_url(card_id, url, payload.get("name"))
+    gateway, card_id, url = get_gateway(), payload["card_id"], payload["url"]
+    attachment = _earlier_or_new(
+        entry,
+        lambda since: gateway.find_attachment(card_id, url, since),
+        lambda: gateway.attach_url(card_id, url, payload.get("name")),
+    )
     return {"attachment_id": attachment.get("id")}
