@@ -47,42 +47,35 @@ def create_app(test_config=None):
     # urllib3 logs every URL at DEBUG, and Trello's key and token ride in the query string.
     logging.getLogger("urllib3.connectionpool").setLevel(logging.INFO)
 
-    from app import cli, db, mail, models, trello_gateway, trello_writes  # noqa: F401 - handlers register
-    from app.loop import models as loop_models  # noqa: F401 - tables register
-    from app.rounds import apply  # noqa: F401 - handler and tables register
-    from app.rounds import models as round_models  # noqa: F401 - tables register
-    from app.rounds.cli import pair_command
+    from app import (
+        db,
+        devserver,
+        followup,
+        handlers,
+        participant,
+        people,
+        powerup_api,
+        report,
+        rounds,
+        signup,
+        trello,
+        web,
+        webhooks,
+        worker,
+    )
 
-    db.init_app(app)
-    trello_gateway.init_app(app)
-    cli.init_app(app)
-    app.cli.add_command(pair_command)
-
-    from app import health, pages, web, webhooks
-    from app.loop import init_app as init_loop
-    from app.participant import cards  # noqa: F401 - outbox handlers register
-    from app.participant import views as participant_views
-    from app.signup import board  # noqa: F401 - webhook and outbox handlers register
-    from app.signup import views as signup_views
-
-    web.init_app(app)
-    app.register_blueprint(health.bp)
-    app.register_blueprint(webhooks.bp)
-    web.csrf.exempt(webhooks.bp)  # Trello signs its deliveries; there is no form to protect
-    # Trello sends bursts from a few addresses and signs each delivery: never rate limited.
-    app.extensions["unmentoring_limiter"].exempt(webhooks.bp)
-    for blueprint in (pages.bp, signup_views.bp, participant_views.bp):
-        app.register_blueprint(blueprint)
-    web.limit_posts(app, signup_views.bp)
-    web.limit_posts(app, participant_views.bp)
-    from app.report import cli as report_cli
-    from app.report import views as report_views
-
-    app.register_blueprint(report_views.bp)
-    app.cli.add_command(report_cli.report_command)
-    init_loop(app)
-    from app import powerup_api
-
-    powerup_api.init_app(app, web.csrf)
-    web.limit_personal_links(app)
+    db.init_app(app)  # SQLAlchemy, migrations, a 503 when the database stays locked
+    trello.init_app(app)  # the gateway; setup-board, register-webhook
+    handlers.init_app(app)  # who handles each Trello action and each outbox operation
+    web.init_app(app)  # templates, CSRF, rate limits, headers, error pages; /, /privacy, /healthz
+    webhooks.init_app(app)  # /webhooks/trello
+    signup.init_app(app)  # /signup
+    participant.init_app(app)  # /me/<token>
+    followup.init_app(app)  # /me/<token>/output, /me/<token>/checkin
+    report.init_app(app)  # /report, open data, the outputs feed; flask report
+    powerup_api.init_app(app)  # /powerup/, /api/
+    rounds.init_app(app)  # flask pair
+    people.init_app(app)  # flask erase
+    worker.init_app(app)  # flask worker, flask reconcile
+    devserver.init_app(app)  # flask dev
     return app

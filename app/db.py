@@ -1,11 +1,13 @@
-"""The SQLAlchemy handle, migrations and database URL rules shared by the app and its CLI."""
+"""The SQLAlchemy handle, migrations, database URL rules, and the two helpers every table shares."""
 
 import os
+from datetime import UTC, datetime
 
 from flask import current_app, jsonify, render_template, request
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 
@@ -22,6 +24,27 @@ NAMING = {
 
 db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING))
 migrate = Migrate(render_as_batch=True, compare_type=True)
+
+
+def utcnow():
+    """Return the current UTC time as a naive datetime, the one form both databases keep alike."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def insert_once(model, keys, **values):
+    """Insert a row unless one with the same unique keys exists; return its id, or None.
+
+    INSERT … ON CONFLICT DO NOTHING needs no savepoint (pysqlite's SAVEPOINT commits when it
+    is the outermost one) and loses a race quietly instead of failing the transaction.
+    """
+    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = (
+        dialect.insert(model)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=list(keys))
+        .returning(model.id)
+    )
+    return db.session.execute(statement).scalar()
 
 
 def database_uri(database_url, instance_path):

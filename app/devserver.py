@@ -1,4 +1,5 @@
-"""`make run`: start sandbox, web app and worker as child processes, then print the URLs."""
+"""`make run` (`flask --app app dev`): start sandbox, web app and worker as child processes, then
+print the URLs."""
 
 import os
 import signal
@@ -8,9 +9,11 @@ import time
 
 import click
 import requests
+from flask import current_app
+from flask.cli import with_appcontext
 
-from app.board import register_webhook, setup_board
 from app.sandbox import constants
+from app.trello.board import register_webhook, setup_board
 
 
 def _wait_for(url, what, process, seconds=30):
@@ -94,3 +97,16 @@ def _print_urls(app):
         ]
     lines.append("Press Ctrl-C to stop.")
     click.echo("\n".join(lines), err=False)
+
+
+@click.command("dev")
+@click.option("--no-rate-limits", is_flag=True, help="Switch the sandbox's rate limits off.")
+@with_appcontext
+def dev_command(no_rate_limits):
+    """Run sandbox, web and worker together (what `make run` does) and print the URLs."""
+    run_all(current_app, rate_limits=not no_rate_limits)
+
+
+def init_app(app):
+    """Add the dev command."""
+    app.cli.add_command(dev_command)

@@ -1,10 +1,13 @@
-"""Signed links for participants: each names one person and one purpose, and expires."""
+"""Signed links for participants: each names one person and one purpose, and expires; and the
+public URLs that carry them, which mails and pages put in front of people."""
 
 import re
 
 from flask import current_app
 from itsdangerous import BadData, BadSignature, SignatureExpired, URLSafeTimedSerializer
 from itsdangerous.encoding import base64_decode, base64_encode
+
+from app.vocabulary import ANSWER_KEYS
 
 DAY = 24 * 60 * 60
 # How long each kind of link works; a manage link comes in every mail, so it lives longest.
@@ -68,3 +71,35 @@ def read_token(token, purpose, max_age=None):
     if not isinstance(claims, dict) or not isinstance(claims.get("p"), int):
         raise LinkError("invalid")
     return claims
+
+
+def external_url(endpoint, **values):
+    """Return the public URL of a route, outside any request (worker, CLI, webhook processing)."""
+    path = current_app.url_map.bind("localhost").build(endpoint, values)
+    return current_app.config["PUBLIC_URL"] + path
+
+
+def manage_url(person):
+    """Return the person's signed link to their own page."""
+    return external_url("participant.overview", token=make_token(person.id, "manage"))
+
+
+def confirm_url(person):
+    """Return the person's signed link that confirms their sign-up."""
+    return external_url("signup.confirm", token=make_token(person.id, "confirm"))
+
+
+def output_url(person, round_):
+    """Return the person's signed link to add their output for a round."""
+    token = make_token(person.id, "output", r=round_.id)
+    return external_url("followup.output_form", token=token)
+
+
+def checkin_urls(person, round_):
+    """Return {answer: signed one-click link} for a round's check-in."""
+    return {
+        answer: external_url(
+            "followup.check_in", token=make_token(person.id, "checkin", r=round_.id, a=answer)
+        )
+        for answer in ANSWER_KEYS
+    }

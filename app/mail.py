@@ -10,21 +10,22 @@ from urllib.parse import unquote, urlsplit
 import requests
 from flask import current_app
 
-from app import outbox
+from app.outbox import Operations, PermanentError, enqueue
 
 log = logging.getLogger(__name__)
+operations = Operations()
 
 
-class MailNotConfigured(outbox.PermanentError):
+class MailNotConfigured(PermanentError):
     """MAIL_URL is unset outside sandbox mode, so mail cannot be sent."""
 
 
-def queue_mail(programme, to, subject, text, *, html=None, lane=None, dedupe_key=None):
+def queue_mail(programme, to, subject, text, *, html=None, lane=None, dedupe_key=None, person=None):
     """Queue one mail (plain text, optionally with an HTML part) in the caller's transaction."""
     payload = {"to": to, "subject": subject, "text": text}
     if html:
         payload["html"] = html
-    return outbox.enqueue(programme, "mail.send", payload, lane=lane, dedupe_key=dedupe_key)
+    return enqueue(programme, "mail.send", payload, lane=lane, dedupe_key=dedupe_key, person=person)
 
 
 def build_message(sender, to, subject, text, html=None, message_id=None):
@@ -80,7 +81,7 @@ def _send_sandbox(message):
     response.raise_for_status()
 
 
-@outbox.handler("mail.send")
+@operations.register("mail.send")
 def send_mail(payload, entry=None):
     """Send one queued mail now; raises so the outbox retries when the server is unreachable."""
     url = current_app.config.get("MAIL_URL")

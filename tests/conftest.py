@@ -13,7 +13,12 @@ from werkzeug.serving import make_server
 from app import create_app
 from app.db import db
 
-pytest_plugins = ["tests.sandbox_fixtures", "tests.signup_helpers", "tests.browser_fixtures"]
+pytest_plugins = [
+    "tests.sandbox_fixtures",
+    "tests.support",
+    "tests.signup_helpers",
+    "tests.browser_fixtures",
+]
 
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
 

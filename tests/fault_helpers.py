@@ -7,29 +7,17 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from datetime import timedelta
 from pathlib import Path
 
-from sqlalchemy import func, select
-
-from app import create_app, outbox
+from app import create_app
 from app.db import db
-from app.models import OutboxEntry, utcnow
-from app.programmes import current_programme
+from app.models import current_programme
 from app.rounds.service import confirm_round
 from tests.round_helpers import add_people, board_snapshot
+from tests.support import UNTHROTTLED, drain, outbox_states, set_up_board
 
 ROOT = Path(__file__).resolve().parents[1]
-# The sandbox's limits are off, so the app's own 100-per-10-s pacing would only add waiting.
-UNTHROTTLED = 10_000
 _REFERENCES = {}
-
-
-def set_up_board(app, sandbox):
-    """Make the board's lists with the sandbox's rate limits off, so setup costs no time."""
-    sandbox.control("rate-limits", enabled=False)
-    result = app.test_cli_runner().invoke(args=["setup-board"])
-    assert result.exit_code == 0, result.output
 
 
 def start_round(app, sandbox, people, seed):
@@ -49,23 +37,13 @@ def reference_board(app, sandbox, template, tmp_path, people, seed):
         reference = create_app({**app.config, **config})
         set_up_board(reference, sandbox)
         start_round(reference, sandbox, people, seed)
+        drain(reference)
         with reference.app_context():
-            outbox.run_due(limit=1000)
             db.session.remove()
             db.engine.dispose()
         _REFERENCES[(people, seed)] = board_snapshot(sandbox)
         sandbox.control("reset")
     return _REFERENCES[(people, seed)]
-
-
-def drain_until_done(app, rounds=30):
-    """Run the outbox as the worker would, skipping backoff waits, until nothing is left."""
-    for _ in range(rounds):
-        with app.app_context():
-            outbox.run_due(limit=1000, now=utcnow() + timedelta(hours=2))
-            if not outbox.pending_count():
-                return
-    raise AssertionError(f"outbox not drained: {outbox_states(app)}")
 
 
 def worker_env(app, sandbox, **settings):
@@ -97,15 +75,6 @@ def stop_worker(process):
     """Ask a worker to stop after its current pass, as the Procfile's platform would."""
     process.send_signal(signal.SIGTERM)
     process.wait(timeout=30)
-
-
-def outbox_states(app):
-    """Return {status: count} of every outbox entry (a fresh read, the worker writes too)."""
-    with app.app_context():
-        rows = db.session.execute(
-            select(OutboxEntry.status, func.count()).group_by(OutboxEntry.status)
-        ).all()
-        return dict(rows)
 
 
 def wait_until(predicate, seconds=60.0, pause=0.02):

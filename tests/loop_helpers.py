@@ -1,4 +1,4 @@
-"""Helpers for the loop's tests: a round on the sandbox board, signed actions, board reads."""
+"""Helpers for the follow-up's tests: a round on the sandbox board, signed actions, board reads."""
 
 import json
 import re
@@ -6,14 +6,11 @@ import secrets
 
 from sqlalchemy import func, select
 
-from app import outbox
 from app.db import db
-from app.loop.models import CheckIn, Output
-from app.models import Person
-from app.programmes import current_programme
-from app.rounds.models import Round
+from app.models import CheckIn, Output, Person, Round, current_programme
 from app.sandbox import constants
-from tests.test_rounds import add_people
+from tests.round_helpers import add_people
+from tests.support import drain
 
 NORMAL = constants.NORMAL_MEMBER_ID
 _LINK = re.compile(r"https?://\S+/me/([A-Za-z0-9_.\-]+)/(checkin|output)")
@@ -39,12 +36,6 @@ def pairs(app):
                 others = [other for other in group.person_ids if other != pid]
                 found[pid] = (person.trello_card_id, person.email, others)
         return found
-
-
-def drain(app):
-    """Carry out everything due in the outbox, as the worker would."""
-    with app.app_context():
-        return outbox.run_due(limit=500)
 
 
 def action(kind, card_id, **data):

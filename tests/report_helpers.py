@@ -15,16 +15,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from app import outbox
 from app.db import db
-from app.loop.checkins import record_check_in
-from app.loop.outputs import record_output
-from app.models import Person
-from app.programmes import current_programme
-from app.rounds.models import Round
+from app.followup.checkins import record_check_in
+from app.followup.outputs import record_output
+from app.models import Person, Round, current_programme, person_by_email
 from app.rounds.service import confirm_round
 from app.signup import service
 from tests.signup_helpers import post_form, signed_up_and_confirmed
+from tests.support import drain, set_up_board
 
 # (organisation, how many people): named once 5 or more of its people take part.
 ORGANISATIONS = (
@@ -60,13 +58,6 @@ class History:
         return next(pid for pid, p in self.people.items() if p["name"] == name)
 
 
-def drain(app):
-    """Run the outbox until nothing is due, as the worker would."""
-    with app.app_context():
-        while outbox.run_due():
-            pass
-
-
 def _names():
     """Yield distinctive full names that appear nowhere else in the app."""
     for last in LAST:
@@ -97,7 +88,7 @@ def sign_up_by_service(app, name, org, n):
             "frequency": "every",
         }
         service.register(programme, details)
-        service.confirm(programme, service.find_person(programme, details["email"]))
+        service.confirm(programme, person_by_email(programme, details["email"]))
 
 
 def seed_people(app, client, sandbox):
@@ -184,11 +175,8 @@ def _one_person(history, record, round_, person, rng):
 
 
 def prepare_board(app, sandbox):
-    """Set up the sandbox board, with rate limits that would only make the tests wait."""
-    sandbox.control("rate-limits", enabled=False)
-    # With the sandbox's limits off, the gateway's own 100-per-10-s window only adds waiting.
-    app.extensions["trello"].throttle.limit = 100_000
-    assert app.test_cli_runner().invoke(args=["setup-board"]).exit_code == 0
+    """Set up the sandbox board unthrottled, and let many sign-ups come from one address."""
+    set_up_board(app, sandbox)
     app.config["SIGNUP_RATE_LIMIT"] = "1000 per minute"
 
 

@@ -3,9 +3,8 @@ snapshot two runs can be compared by (names, labels, descriptions; never ids).""
 
 import re
 
-from app.db import db
-from app.models import Person, utcnow
-from app.programmes import current_programme
+from app.db import db, utcnow
+from app.models import Person, current_programme
 
 ORGS = ["Leeds City Council", "Hackney", "Camden", "Bristol", "Kent", "Wigan"]
 

@@ -6,10 +6,9 @@ import pytest
 import requests
 from sqlalchemy import func, select
 
-from app import outbox
-from app.board import setup_board
 from app.db import db
 from app.models import Person
+from tests.support import drain
 
 FORM = {
     "name": "Ada Lovelace",
@@ -25,14 +24,6 @@ FORM = {
 }
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 _LINK = re.compile(r"https?://\S+/(signup/confirm|me)/([A-Za-z0-9_.\-]+)")
-
-
-@pytest.fixture
-def board(app, sandbox):
-    """The sandbox board with its four lists, their ids stored on the programme."""
-    with app.app_context():
-        setup_board()
-    return sandbox
 
 
 @pytest.fixture
@@ -59,12 +50,6 @@ def sign_up(client, **changes):
 def post_form(client, path, page=None, **data):
     """Post a form to path with the CSRF token of the page it is on (path itself by default)."""
     return client.post(path, data={**data, "csrf_token": csrf_token(client, page or path)})
-
-
-def run_worker(app):
-    """Carry out everything due in the outbox, as the worker would; return the counts."""
-    with app.app_context():
-        return outbox.run_due()
 
 
 def links_in(mail):
@@ -102,11 +87,11 @@ def board_lists(sandbox):
 def signed_up_and_confirmed(app, client, sandbox, **changes):
     """Sign up, open the confirmation link, confirm, run the worker; return the manage path."""
     sign_up(client, **changes)
-    run_worker(app)
+    drain(app)
     address = changes.get("email", FORM["email"])
     confirm = links_in(mails_to(sandbox, address)[-1])["confirm"]
     post_form(client, confirm)
-    run_worker(app)
+    drain(app)
     return links_in(mails_to(sandbox, address)[-1])["manage"]
 
 

@@ -6,9 +6,8 @@ import requests
 from sqlalchemy import select
 
 from app.db import db
-from app.models import WebhookEvent
-from app.programmes import current_programme
-from app.trello_gateway import get_gateway
+from app.models import WebhookEvent, current_programme
+from app.trello.gateway import get_gateway
 
 LISTS = ["Sign-ups", "Matched", "Shared", "Paused"]
 

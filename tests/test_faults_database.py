@@ -9,13 +9,13 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 
-from app import create_app, events, outbox
+from app import create_app, outbox
 from app.db import db
-from app.models import OutboxEntry, Person, WebhookEvent
-from app.programmes import current_programme
-from tests.helpers import post_signed
+from app.models import OutboxEntry, Person, WebhookEvent, current_programme
+from app.webhooks.routing import Router
 from tests.loop_helpers import action, delivery
 from tests.signup_helpers import FORM, csrf_token
+from tests.support import post_signed
 
 pytestmark = pytest.mark.sqlite_only  # SQLite's file lock; PostgreSQL locks rows instead
 
@@ -145,7 +145,9 @@ def test_a_webhook_whose_processing_meets_a_lock_leaves_nothing_and_redelivery_d
         if len(calls) == 1:
             raise OperationalError("UPDATE outbox_entries", {}, Exception("database is locked"))
 
-    monkeypatch.setitem(events.HANDLERS, "updateCard", [queue_then_meet_a_lock])
+    only = Router()
+    only.register("updateCard")(queue_then_meet_a_lock)
+    monkeypatch.setitem(busy_app.extensions, "webhook_router", only)
     client = busy_app.test_client()
     body = delivery(action("updateCard", "b" * 24, old={"name": "x"}))
     assert _deliver(busy_app, client, body) == 503

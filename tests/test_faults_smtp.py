@@ -8,14 +8,9 @@ from aiosmtpd.controller import Controller
 
 from app import outbox
 from tests.conftest import free_port
-from tests.fault_helpers import (
-    drain_until_done,
-    outbox_states,
-    reference_board,
-    set_up_board,
-    start_round,
-)
+from tests.fault_helpers import reference_board, start_round
 from tests.round_helpers import board_snapshot
+from tests.support import drain_until_done, outbox_states, set_up_board
 
 
 class Inbox:

@@ -5,24 +5,19 @@ import pytest
 from sqlalchemy import func, select
 
 from app.db import db
-from app.loop.models import Output
-from app.models import Person, WebhookEvent
-from app.programmes import current_programme
-from app.rounds.models import Round
+from app.models import Output, Person, Round, WebhookEvent, current_programme
 from app.rounds.service import confirm_round
-from app.trello_gateway import TrelloGateway
+from app.trello.gateway import TrelloGateway
 from tests.fault_helpers import (
     UNTHROTTLED,
-    drain_until_done,
     introductions_by_recipient,
-    outbox_states,
     reference_board,
     repeated_sends,
-    set_up_board,
 )
-from tests.loop_helpers import drain, make_round
+from tests.loop_helpers import make_round
 from tests.round_helpers import add_people, board_snapshot
 from tests.signup_helpers import FORM, links_in, mails_to, post_form, sign_up
+from tests.support import drain, drain_until_done, outbox_states, set_up_board
 from tests.test_loop_burst import burst_bodies, send_all
 
 FAULTS = {"rate": 0.3, "seed": 7, "kinds": [429, 500, "timeout", "lost-answer"], "timeout": 0.5}

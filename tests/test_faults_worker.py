@@ -9,16 +9,13 @@ import pytest
 from sqlalchemy import func, select
 
 from app.db import db
-from app.models import OutboxEntry, Person
-from app.rounds.models import Round
+from app.models import OutboxEntry, Person, Round
 from tests.fault_helpers import (
     UNTHROTTLED,
     introductions_by_recipient,
     outbox_drained,
-    outbox_states,
     reference_board,
     repeated_sends,
-    set_up_board,
     start_round,
     start_worker,
     stop_worker,
@@ -26,6 +23,7 @@ from tests.fault_helpers import (
     worker_env,
 )
 from tests.round_helpers import board_snapshot
+from tests.support import outbox_states, set_up_board
 
 PEOPLE, ROUND_SEED = 100, 2026
 KILLS = 1  # per run: the worker leases one entry at a time, so at most one mail is in flight

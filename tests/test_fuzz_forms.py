@@ -14,8 +14,7 @@ from sqlalchemy import select
 
 from app.db import db
 from app.links import make_token
-from app.loop.models import CheckIn
-from app.programmes import current_programme
+from app.models import CheckIn, current_programme
 from app.rounds.service import confirm_round
 from tests.fuzz_helpers import HOSTILE_TEXT, budget, rows, state
 from tests.round_helpers import add_people

@@ -13,16 +13,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from app import events
-from app.board import LIST_KEYS
 from app.db import db
-from app.models import Person, WebhookEvent
-from app.programmes import current_programme
+from app.handlers import WEBHOOKS
+from app.models import Person, WebhookEvent, current_programme
 from app.rounds.service import confirm_round
-from app.webhooks import MAX_BODY, signature
+from app.trello.board import LIST_KEYS
+from app.webhooks.receiver import MAX_BODY
+from app.webhooks.signature import signature
 from tests.fuzz_helpers import HOSTILE_TEXT, budget, changed_tables, rows, state, trello_writes
-from tests.helpers import PAYLOADS, board_id_of, payload_bytes
 from tests.round_helpers import add_people
+from tests.support import board_id_of, payload_bytes
 
 SCALARS = st.one_of(
     st.none(),
@@ -84,7 +84,7 @@ def actions(board_id, known_ids):
     return st.fixed_dictionaries(
         {
             "id": st.one_of(HOSTILE_TEXT, st.integers(), JSON),
-            "type": st.one_of(st.sampled_from(sorted(events.HANDLERS)), HOSTILE_TEXT),
+            "type": st.one_of(st.sampled_from(sorted(WEBHOOKS.handlers)), HOSTILE_TEXT),
             "data": data,
         },
         optional={"date": st.one_of(HOSTILE_TEXT, JSON), "memberCreator": JSON},
@@ -107,7 +107,7 @@ def payloads(board_id, known_ids):
 def handled_types():
     """Return a strategy for the handled action types; a deleted card is no one's any more,
     so deletions come seldom and leave cards for the other handlers."""
-    others = [name for name in sorted(events.HANDLERS) if name != "deleteCard"]
+    others = [name for name in sorted(WEBHOOKS.handlers) if name != "deleteCard"]
     return st.sampled_from(others * 4 + ["deleteCard"])
 
 
@@ -169,7 +169,7 @@ class Receiver:
         else:
             new = _new_rows(before["webhook_events"], after["webhook_events"])
             assert len(new) == len(after["webhook_events"]) - len(before["webhook_events"]) <= 1
-            if not any(_type_of(row) in events.HANDLERS for row in new):
+            if not any(_type_of(row) in WEBHOOKS.handlers for row in new):
                 assert changed_tables(before, after) in ([], ["webhook_events"])
         again = self.post(body, content_type)
         assert again.status_code == answer.status_code and rows(self.app) == after
@@ -252,7 +252,7 @@ def test_trello_shaped_actions_with_any_text_on_participants_cards_are_taken_and
 
     check()
     handled = _handled(app)
-    assert set(handled) == set(events.HANDLERS), handled  # each handler ran
+    assert set(handled) == set(WEBHOOKS.handlers), handled  # each handler ran
     assert sum(handled.values()) >= 100, handled
     assert _handled(app, "failed") == {}  # no handler raised on an action Trello could send
     assert rows(app)["outputs"], "no fuzzed comment or attachment reached a participant"
@@ -313,7 +313,6 @@ def test_a_body_over_the_limit_is_refused_unread_and_one_at_it_is_read(app, rece
 
 
 @pytest.mark.sqlite_only
-@pytest.mark.skipif(not PAYLOADS.exists(), reason="../shared/trello-payloads absent")
 @pytest.mark.parametrize("name", ["addAttachmentToCard_upload.json", "updateCard_move.json"])
 def test_a_real_payload_under_a_wrong_secret_or_content_type_changes_nothing(app, receiver, name):
     body = payload_bytes(name, {board_id_of(name): app.config["TRELLO_BOARD_ID"]})

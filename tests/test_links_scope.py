@@ -8,11 +8,9 @@ from sqlalchemy import select
 
 from app.db import db
 from app.links import make_token
-from app.loop.models import CheckIn, Output
-from app.models import OutboxEntry
+from app.models import CheckIn, OutboxEntry, Output
 from tests.loop_helpers import make_round
 from tests.signup_helpers import csrf_token, eight_days_on, people
-from tests.test_rounds import board  # noqa: F401 - fixture
 
 pytestmark = [pytest.mark.usefixtures("board", "roomy")]
 PURPOSES = ("confirm", "manage", "output", "checkin")
@@ -46,7 +44,7 @@ def pair(app, runner, sandbox):
 
 def _tokens_for(app, person_id):
     """Return a token of every purpose for one person, about the latest round."""
-    from app.rounds.models import Round
+    from app.models import Round
 
     with app.app_context():
         round_id = db.session.scalar(select(Round.id).order_by(Round.number.desc()))

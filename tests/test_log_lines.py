@@ -6,8 +6,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.db import db
 from app.links import make_token
-from app.models import Person
-from app.programmes import current_programme
+from app.models import Person, current_programme
 from app.redact import describe_error
 
 

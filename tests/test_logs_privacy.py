@@ -11,17 +11,9 @@ from sqlalchemy import select, text
 
 from app.db import db
 from app.models import OutboxEntry
-from tests.loop_helpers import drain, loop_links, outputs
-from tests.signup_helpers import (
-    FORM,
-    mails_to,
-    people,
-    post_form,
-    run_worker,
-    sign_up,
-    signed_up_and_confirmed,
-)
-from tests.test_rounds import board  # noqa: F401 - fixture
+from tests.loop_helpers import loop_links, outputs
+from tests.signup_helpers import FORM, mails_to, people, post_form, sign_up, signed_up_and_confirmed
+from tests.support import drain
 
 pytestmark = [pytest.mark.usefixtures("board", "roomy"), pytest.mark.sqlite_only]
 # Two people whose every detail is unusual enough that any trace of it in a log is a leak.
@@ -150,7 +142,7 @@ def test_a_refused_recipient_is_not_named_in_the_log_or_the_outbox(
     monkeypatch.setattr(mail, "_send_sandbox", refuse)
     caplog.set_level(logging.DEBUG)
     sign_up(client, **PEOPLE[0])
-    run_worker(app)
+    drain(app)
     logged = _logged(caplog.records)
     assert "will retry" in logged or "failed" in logged
     assert not _leaks(logged, _secrets())

@@ -14,12 +14,10 @@ import requests
 from sqlalchemy import func, select
 
 from app.db import db
-from app.loop.models import Output
-from app.models import WebhookEvent
-from app.webhooks import signature
+from app.models import Output, WebhookEvent
+from app.webhooks.signature import signature
 from tests.conftest import free_port
 from tests.loop_helpers import action, delivery, make_round
-from tests.test_rounds import board  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.usefixtures("board")
 ROOT = Path(__file__).resolve().parents[1]

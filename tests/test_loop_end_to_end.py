@@ -2,9 +2,9 @@
 
 import pytest
 
-from tests.loop_helpers import NORMAL, drain, lists_of, loop_links, make_round, round_card
+from tests.loop_helpers import NORMAL, lists_of, loop_links, make_round, round_card
 from tests.signup_helpers import mails_to, post_form
-from tests.test_rounds import board  # noqa: F401 - fixture
+from tests.support import drain
 
 pytestmark = pytest.mark.usefixtures("board")
 POST = "https://weeknotes.example.org/2026/11/coffee"
@@ -58,9 +58,9 @@ def test_the_output_page_works_while_trello_is_down_and_attaches_when_it_returns
     output_page = loop_links(mails_to(sandbox, email_1)[-1])["output"]
     sandbox.control("faults", status=503, count=1000)
     app.config.update(TRELLO_MAX_RETRIES=0)
-    from app import trello_gateway
+    from app import trello
 
-    trello_gateway.init_app(app)
+    trello.init_app(app)
     response = post_form(client, output_page, url=POST)
     assert response.status_code == 200 and "Link added" in response.get_data(as_text=True)
     drain(app)
@@ -68,7 +68,7 @@ def test_the_output_page_works_while_trello_is_down_and_attaches_when_it_returns
     from datetime import timedelta
 
     from app import outbox
-    from app.models import utcnow
+    from app.db import utcnow
 
     with app.app_context():
         outbox.run_due(now=utcnow() + timedelta(hours=2))

@@ -7,11 +7,9 @@ import pytest
 from sqlalchemy import select
 
 from app.db import db
-from app.loop.models import Output
-from app.models import Person
-from app.rounds.models import GroupMember
-from tests.loop_helpers import NORMAL, count, drain, make_round, outputs, programme_lists
-from tests.test_rounds import board  # noqa: F401 - fixture
+from app.models import GroupMember, Output, Person
+from tests.loop_helpers import NORMAL, count, make_round, outputs, programme_lists
+from tests.support import drain
 
 pytestmark = pytest.mark.usefixtures("board")
 

@@ -2,18 +2,17 @@
 
 import pytest
 
-from app.loop.models import Output
+from app.models import Output
 from tests.loop_helpers import (
     NORMAL,
     count,
-    drain,
     lists_of,
     make_round,
     outputs,
     programme_lists,
     round_card,
 )
-from tests.test_rounds import board  # noqa: F401 - fixture
+from tests.support import drain
 
 pytestmark = pytest.mark.usefixtures("board")
 
@@ -101,7 +100,7 @@ def test_reconcile_repairs_a_card_left_behind_and_understands_hand_moves_it_miss
 
 
 def test_reconcile_says_when_the_round_is_not_on_the_board_yet(app, runner, sandbox):
-    from app.programmes import current_programme
+    from app.models import current_programme
     from app.rounds.service import confirm_round
     from tests.round_helpers import add_people
 

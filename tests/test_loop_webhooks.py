@@ -4,26 +4,20 @@ import pytest
 from sqlalchemy import select
 
 from app.db import db
-from app.loop.models import Output
-from app.models import OutboxEntry
-from tests.helpers import PAYLOADS, board_id_of, payload_bytes, post_signed
+from app.models import OutboxEntry, Output
 from tests.loop_helpers import (
     action,
     count,
     delivery,
-    drain,
     lists_of,
     make_round,
     outputs,
     programme_lists,
     round_card,
 )
-from tests.test_rounds import board  # noqa: F401 - fixture
+from tests.support import board_id_of, drain, payload_bytes, post_signed
 
-pytestmark = [
-    pytest.mark.skipif(not PAYLOADS.exists(), reason="../shared/trello-payloads absent"),
-    pytest.mark.usefixtures("board"),
-]
+pytestmark = pytest.mark.usefixtures("board")
 UPLOAD = (
     "https://trello.com/1/cards/63d387e699609c7f4bf0e0ce/attachments/"
     "63e2b77d5033cd7812bc7a73/download/06_15_13_07.png"

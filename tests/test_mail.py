@@ -3,7 +3,7 @@
 from app import outbox
 from app.db import db
 from app.mail import queue_mail
-from app.programmes import current_programme
+from app.models import current_programme
 from tests.conftest import free_port
 
 

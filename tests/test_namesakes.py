@@ -3,10 +3,9 @@
 from sqlalchemy import select
 
 from app import outbox
-from app.db import db
-from app.models import OutboxEntry, Person, utcnow
-from app.participant.cards import queue_create_card
-from app.programmes import current_programme
+from app.db import db, utcnow
+from app.models import OutboxEntry, Person, current_programme
+from app.people.cards import queue_create_card
 
 
 def _person(programme, email, card_id=None):

@@ -2,13 +2,8 @@
 
 import pytest
 
-from tests.signup_helpers import (
-    FORM,
-    board_lists,
-    people,
-    run_worker,
-    signed_up_and_confirmed,
-)
+from tests.signup_helpers import FORM, board_lists, people, signed_up_and_confirmed
+from tests.support import drain
 
 
 @pytest.fixture
@@ -33,7 +28,7 @@ def test_erase_leaves_only_what_the_report_needs_and_archives_the_emptied_card(
     result = runner.invoke(args=["erase", *args, "--yes"])
     assert result.exit_code == 0, result.output
     assert "erased" in result.output
-    run_worker(app)
+    drain(app)
     [person] = people(app)
     assert person["status"] == "left"
     assert (person["email"], person["phone"], person["topics"]) == (None, None, None)
@@ -80,10 +75,9 @@ def test_erase_after_a_restore_cancels_work_a_dead_worker_had_claimed(app, runne
 
     from sqlalchemy import select
 
-    from app.db import db
+    from app.db import db, utcnow
     from app.mail import queue_mail
-    from app.models import OutboxEntry, utcnow
-    from app.programmes import current_programme
+    from app.models import OutboxEntry, current_programme
 
     with app.app_context():
         person_id = people(app)[0]["id"]

@@ -8,13 +8,12 @@ import requests
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import OperationalError
 
-from app import create_app, outbox, trello_gateway
-from app.db import db
-from app.models import OutboxEntry, WebhookEvent, utcnow
-from app.programmes import current_programme
+from app import create_app, outbox, trello
+from app.db import db, utcnow
+from app.models import OutboxEntry, WebhookEvent, current_programme
 from app.sandbox.server import SandboxServer
-from app.trello_gateway import get_gateway
-from app.trello_writes import queue_update_card
+from app.trello.gateway import get_gateway
+from app.trello.writes import queue_update_card
 from tests.conftest import _dispose, _test_config, free_port
 
 
@@ -25,7 +24,7 @@ def _later():
 
 def _card(app):
     """Set up the board and create one card directly; return its id."""
-    from app.board import setup_board
+    from app.trello.board import setup_board
 
     with app.app_context():
         setup_board()
@@ -116,7 +115,7 @@ def test_transient_failures_are_retried_a_bounded_number_of_times(app, sandbox):
     card_id = _card(app)
     # The gateway's own retries are tested elsewhere; here each outbox attempt is one request.
     app.config.update(OUTBOX_MAX_ATTEMPTS=3, TRELLO_MAX_RETRIES=0)
-    trello_gateway.init_app(app)
+    trello.init_app(app)
     sandbox.control("faults", status=503, count=1000)
     with app.app_context():
         queue_update_card(current_programme(), card_id, name="never")
@@ -161,7 +160,7 @@ def _database_gone(*args, **kwargs):
 def test_a_worker_pass_that_fails_is_reported_and_the_worker_carries_on(
     app, runner, sandbox, monkeypatch
 ):
-    from app import cli
+    from app.worker import commands
 
     passes = iter([_database_gone, lambda **kw: {"done": 1}, lambda **kw: {}])
     monkeypatch.setattr(outbox, "run_due", lambda **kw: next(passes)(**kw))
@@ -173,7 +172,7 @@ def test_a_worker_pass_that_fails_is_reported_and_the_worker_carries_on(
         if len(sleeps) == 2:
             signal.getsignal(signal.SIGTERM)(signal.SIGTERM, None)
 
-    monkeypatch.setattr(cli.time, "sleep", sleep)
+    monkeypatch.setattr(commands.time, "sleep", sleep)
     result = runner.invoke(args=["worker", "--interval", "0"])
     assert result.exit_code == 0, result.output
     assert "Worker pass failed, trying again: OperationalError" in result.output
@@ -187,6 +186,14 @@ def test_worker_once_exits_non_zero_when_its_pass_fails(app, runner, monkeypatch
     assert result.exit_code == 1 and "pass failed" in result.output
 
 
+def _add_operation(app, monkeypatch, name, fn):
+    """Let the app's outbox carry out one more operation, for this test only."""
+    extra = outbox.Operations()
+    extra.register(name)(fn)
+    operations = outbox.Operations(app.extensions["outbox_operations"], extra)
+    monkeypatch.setitem(app.extensions, "outbox_operations", operations)
+
+
 def test_a_commit_that_fails_after_the_handler_is_recorded_and_retried(app, sandbox, monkeypatch):
     def duplicate_row(payload, entry=None):
         """A handler whose changes cannot be committed (a unique row added twice)."""
@@ -195,7 +202,7 @@ def test_a_commit_that_fails_after_the_handler_is_recorded_and_retried(app, sand
                 WebhookEvent(programme_id=entry.programme_id, action_id="d" * 24, payload={})
             )
 
-    monkeypatch.setitem(outbox.HANDLERS, "test.duplicate_row", duplicate_row)
+    _add_operation(app, monkeypatch, "test.duplicate_row", duplicate_row)
     with app.app_context():
         entry = outbox.enqueue(current_programme(), "test.duplicate_row", {})
         db.session.commit()
@@ -220,7 +227,7 @@ def test_a_worker_whose_lease_ran_out_does_not_record_over_the_worker_that_took_
                 .values(attempts=OutboxEntry.attempts + 1)
             )
 
-    monkeypatch.setitem(outbox.HANDLERS, "test.overran", overran)
+    _add_operation(app, monkeypatch, "test.overran", overran)
     with app.app_context():
         entry = outbox.enqueue(current_programme(), "test.overran", {})
         db.session.commit()

@@ -4,11 +4,10 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from app.db import db
-from app.jobs import run_timed_jobs
+from app.db import db, utcnow
 from app.mail import queue_mail
-from app.models import OutboxEntry, WebhookEvent, utcnow
-from app.programmes import current_programme
+from app.models import OutboxEntry, WebhookEvent, current_programme
+from app.worker.jobs import run_timed_jobs
 from tests.signup_helpers import (
     board_lists,
     csrf_token,
@@ -16,9 +15,9 @@ from tests.signup_helpers import (
     mails_to,
     people,
     post_form,
-    run_worker,
     signed_up_and_confirmed,
 )
+from tests.support import drain
 
 
 def _card_list(board, card_id):
@@ -41,7 +40,7 @@ def test_pausing_moves_the_card_to_paused_and_it_returns_on_the_date(app, client
     response = _pause_until(client, manage, back_on)
     assert response.status_code == 302
     assert "You are paused until" in client.get(manage).get_data(as_text=True)
-    run_worker(app)
+    drain(app)
     [person] = people(app)
     assert (person["status"], person["paused_until"]) == ("paused", back_on)
     assert _card_list(board, person["trello_card_id"]) == "Paused"
@@ -49,7 +48,7 @@ def test_pausing_moves_the_card_to_paused_and_it_returns_on_the_date(app, client
     with app.app_context():
         assert run_timed_jobs(now=utcnow() + timedelta(days=13)) == {}
         assert run_timed_jobs(now=utcnow() + timedelta(days=14)) == {"back from pause": 1}
-    run_worker(app)
+    drain(app)
     assert people(app)[0]["status"] == "active" and people(app)[0]["paused_until"] is None
     assert _card_list(board, person["trello_card_id"]) == "Sign-ups"
 
@@ -70,7 +69,7 @@ def test_coming_back_early_ends_the_pause(app, client, board):
     manage = signed_up_and_confirmed(app, client, board)
     _pause_until(client, manage, date.today() + timedelta(days=30))
     post_form(client, manage + "/resume", page=manage)
-    run_worker(app)
+    drain(app)
     [person] = people(app)
     assert person["status"] == "active"
     assert _card_list(board, person["trello_card_id"]) == "Sign-ups"
@@ -98,7 +97,7 @@ def test_changing_details_renames_the_card_and_keeps_contacts_off_it(app, client
     }
     response = post_form(client, manage + "/details", **details)
     assert response.status_code == 302
-    run_worker(app)
+    drain(app)
     [person] = people(app)
     assert person["phone"] == "+448081570192" and person["frequency"] == "every_other"
     [card] = board_lists(board)[0]["Sign-ups"]
@@ -121,7 +120,7 @@ def test_leaving_erases_the_person_archives_their_emptied_card_and_cancels_their
 
     response = post_form(client, manage + "/leave")
     assert "You have left" in response.get_data(as_text=True)
-    run_worker(app)
+    drain(app)
 
     [person] = people(app)
     assert person["status"] == "left" and person["left_at"] is not None
@@ -169,7 +168,7 @@ def test_leaving_before_the_card_exists_cancels_it(app, client, board):
     from tests.signup_helpers import links_in, sign_up
 
     sign_up(client)
-    run_worker(app)
+    drain(app)
     confirm = links_in(mails_to(board, "ada@example.org")[0])["confirm"]
     post_form(client, confirm)
     manage = "/me/" + confirm.rsplit("/", 1)[1]  # not valid for manage: wrong purpose
@@ -178,7 +177,7 @@ def test_leaving_before_the_card_exists_cancels_it(app, client, board):
         welcome = db.session.scalars(select(OutboxEntry).order_by(OutboxEntry.id.desc())).first()
         manage = links_in(welcome.payload)["manage"]
     post_form(client, manage + "/leave")
-    run_worker(app)
+    drain(app)
     assert board_lists(board) == ({"Sign-ups": [], "Matched": [], "Shared": [], "Paused": []}, [])
 
 
@@ -215,7 +214,7 @@ def test_unconfirmed_sign_ups_are_erased_after_thirty_days(app, client, board):
 def test_the_worker_brings_people_back_when_their_pause_is_over(app, client, board, runner):
     manage = signed_up_and_confirmed(app, client, board)
     _pause_until(client, manage, date.today() + timedelta(days=3))
-    run_worker(app)
+    drain(app)
     with app.app_context():
         from app.models import Person
 

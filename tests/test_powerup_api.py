@@ -11,14 +11,9 @@ from sqlalchemy import func, select
 
 from app import outbox
 from app.db import db
-from app.models import Person
-from app.programmes import current_programme
-from app.rounds.models import Round
+from app.models import Person, Round, current_programme
 from app.sandbox import constants
-from tests import test_rounds
-from tests.test_rounds import add_people
-
-board = test_rounds.board  # the set-up board fixture the rounds tests use
+from tests.round_helpers import add_people
 
 ADMIN, NORMAL = constants.ADMIN_MEMBER_ID, constants.NORMAL_MEMBER_ID
 OBSERVER, OUTSIDER = constants.OBSERVER_MEMBER_ID, constants.OUTSIDER_MEMBER_ID
@@ -184,7 +179,12 @@ def test_a_card_shows_its_partner_and_contact_details_only_to_members_who_edit(a
     assert [p["first_name"] for p in story["partners"]] == ["Person"]
     assert story["partners"][0]["name"] == "Person 001"
     assert story["status"] == {"met": False, "shared": False, "paused": False}
-    assert story["contact"]["email"] == "p0@example.org" and seen[ADMIN]["contact"]
+    # Each detail carries the label every page and mail uses for its channel.
+    assert story["contact"] == [
+        {"channel": "email", "label": "Email", "value": "p0@example.org"},
+        {"channel": "phone", "label": "Telephone", "value": "+447000000000"},
+    ]
+    assert seen[ADMIN]["contact"] == story["contact"]
     assert "contact" not in seen[OBSERVER]
     assert "p0@example.org" not in str(seen[OBSERVER])
 

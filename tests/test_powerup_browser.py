@@ -10,15 +10,11 @@ import pytest
 from playwright.sync_api import expect
 
 from app import outbox
-from app.db import db
-from app.models import Person, utcnow
-from app.programmes import current_programme
-from app.rounds.models import GroupMember
+from app.db import db, utcnow
+from app.models import GroupMember, Person, current_programme
 from app.sandbox import constants
-from tests import test_rounds
 from tests.browser_fixtures import axe_violations
 
-board = test_rounds.board  # the set-up board fixture the rounds tests use
 # Every run saves its screenshots; the README's copies in powerup/screenshots/ are refreshed
 # on purpose (SCREENSHOT_DIR=powerup/screenshots), so a plain test run leaves git clean.
 SCREENSHOTS = Path(

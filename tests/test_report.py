@@ -10,21 +10,20 @@ import pytest
 from sqlalchemy import select
 
 from app.db import db
-from app.loop.checkins import record_check_in
-from app.loop.outputs import record_output
-from app.models import Person
+from app.followup.checkins import record_check_in
+from app.followup.outputs import record_output
+from app.models import Person, Round
 from app.report.orgtypes import organisation_type
-from app.rounds.models import Round
 from tests import report_helpers
 from tests.report_helpers import (
     LEAVER,
     NOT_OPTED_IN,
     OPTED_IN,
-    drain,
     draw_round,
     prepare_board,
     sign_up_by_service,
 )
+from tests.support import drain
 
 # The seeded history is built once per xdist worker: keep its users on one worker.
 pytestmark = pytest.mark.xdist_group("report_history")

@@ -6,12 +6,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from app import outbox, trello_gateway
-from app.db import db
-from app.models import OutboxEntry, Person, utcnow
-from app.programmes import current_programme
+from app import outbox, trello
+from app.db import db, utcnow
+from app.models import Group, GroupMember, OutboxEntry, Person, Round, current_programme
 from app.rounds.apply import progress
-from app.rounds.models import Group, GroupMember, Round
 from app.rounds.service import PoolChanged, confirm_round, preview_round
 from tests.round_helpers import add_people, board_snapshot
 
@@ -19,14 +17,6 @@ from tests.round_helpers import add_people, board_snapshot
 def _later():
     """A moment after any lease or backoff has run out."""
     return utcnow() + timedelta(hours=2)
-
-
-@pytest.fixture
-def board(app, runner, sandbox):
-    """A set-up board with the sandbox's rate limits off, so setup traffic costs no time."""
-    sandbox.control("rate-limits", enabled=False)
-    assert runner.invoke(args=["setup-board"]).exit_code == 0
-    return sandbox
 
 
 def _partner_links(sandbox):
@@ -116,7 +106,7 @@ def test_a_round_killed_half_way_finishes_to_the_same_board(app, board, kill_aft
         for model in (GroupMember, Group, Round, OutboxEntry, Person):
             db.session.query(model).delete()
         db.session.commit()
-    from app.board import setup_board
+    from app.trello.board import setup_board
 
     with app.app_context():
         setup_board()
@@ -130,7 +120,7 @@ def test_a_round_killed_half_way_finishes_to_the_same_board(app, board, kill_aft
 def test_a_round_waits_out_a_trello_outage_and_then_finishes(app, board):
     add_people(app, board, 10)
     app.config.update(TRELLO_MAX_RETRIES=0)
-    trello_gateway.init_app(app)
+    trello.init_app(app)
     with app.app_context():
         confirm_round(current_programme(), 5)
         board.control("faults", status=503, count=1000)

@@ -3,10 +3,9 @@
 import pytest
 
 from app import create_app
-from app.db import db
+from app.db import db, utcnow
 from app.links import make_token
-from app.models import Person, utcnow
-from app.programmes import current_programme
+from app.models import Person, current_programme
 
 # One concrete path per URL rule. A new route must be added here, or the walk below fails.
 SAMPLES = {

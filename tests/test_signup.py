@@ -12,10 +12,10 @@ from tests.signup_helpers import (
     mails_to,
     people,
     post_form,
-    run_worker,
     sign_up,
     signed_up_and_confirmed,
 )
+from tests.support import drain
 
 
 def test_signing_up_mails_a_confirmation_and_keeps_the_person_pending(app, client, board):
@@ -25,7 +25,7 @@ def test_signing_up_mails_a_confirmation_and_keeps_the_person_pending(app, clien
     [person] = people(app)
     assert person["status"] == "pending" and person["consented_at"] is not None
     assert person["email"] == "ada@example.org" and person["phone"] == "+442079460018"
-    run_worker(app)
+    drain(app)
     [mail] = mails_to(board, "ada@example.org")
     assert "confirm" in links_in(mail)
     assert board_lists(board)[0]["Sign-ups"] == []
@@ -33,7 +33,7 @@ def test_signing_up_mails_a_confirmation_and_keeps_the_person_pending(app, clien
 
 def test_opening_the_link_asks_first_and_only_confirming_makes_a_card(app, client, board):
     sign_up(client)
-    run_worker(app)
+    drain(app)
     confirm = links_in(mails_to(board, "ada@example.org")[0])["confirm"]
     # Mail scanners open links: opening alone changes nothing.
     assert "Confirm and join" in client.get(confirm).get_data(as_text=True)
@@ -41,7 +41,7 @@ def test_opening_the_link_asks_first_and_only_confirming_makes_a_card(app, clien
     response = post_form(client, confirm)
     assert "You are signed up" in response.get_data(as_text=True)
     assert people(app)[0]["status"] == "active"
-    run_worker(app)
+    drain(app)
     [card] = board_lists(board)[0]["Sign-ups"]
     assert card["name"] == "Ada Lovelace · Analytical Council"
     assert "Engines that weave algebra" in card["desc"]
@@ -54,13 +54,13 @@ def test_opening_the_link_asks_first_and_only_confirming_makes_a_card(app, clien
 
 def test_confirming_twice_makes_one_card(app, client, board):
     sign_up(client)
-    run_worker(app)
+    drain(app)
     confirm = links_in(mails_to(board, "ada@example.org")[0])["confirm"]
     token = csrf_token(client)
     client.post(confirm, data={"csrf_token": token})
     second = client.post(confirm, data={"csrf_token": token})
     assert second.status_code == 200 and "You are signed up" in second.get_data(as_text=True)
-    run_worker(app)
+    drain(app)
     assert len(board_lists(board)[0]["Sign-ups"]) == 1
 
 
@@ -69,7 +69,7 @@ def test_a_second_sign_up_with_the_same_address_mails_the_manage_link_instead(ap
     before = board_lists(board)[0]["Sign-ups"]
     again = sign_up(client, name="Someone Else", email="ADA@Example.org")
     assert "Check your email" in again.get_data(as_text=True)
-    run_worker(app)
+    drain(app)
     assert count_people(app) == 1 and people(app)[0]["full_name"] == "Ada Lovelace"
     assert board_lists(board)[0]["Sign-ups"] == before
     latest = mails_to(board, "ada@example.org")[-1]
@@ -91,7 +91,7 @@ def test_a_pending_person_signing_up_again_gets_one_new_link_and_their_latest_de
 ):
     sign_up(client)
     sign_up(client, organisation="Difference Engine Trust")
-    run_worker(app)
+    drain(app)
     assert count_people(app) == 1
     assert people(app)[0]["organisation"] == "Difference Engine Trust"
     # Within ten minutes the first link still works, so the inbox is not flooded.
@@ -101,7 +101,7 @@ def test_a_pending_person_signing_up_again_gets_one_new_link_and_their_latest_de
 def test_a_filled_honeypot_looks_like_success_and_stores_nothing(app, client, board):
     response = sign_up(client, website="http://spam.example")
     assert "Check your email" in response.get_data(as_text=True)
-    run_worker(app)
+    drain(app)
     assert count_people(app) == 0 and board.mails() == []
 
 
@@ -142,7 +142,7 @@ def test_organisations_of_confirmed_people_are_suggested_but_not_unconfirmed_one
 
 def test_expired_and_tampered_confirmation_links_change_nothing(app, client, board, monkeypatch):
     sign_up(client)
-    run_worker(app)
+    drain(app)
     confirm = links_in(mails_to(board, "ada@example.org")[0])["confirm"]
     tampered = confirm[:-3] + ("AAA" if not confirm.endswith("AAA") else "BBB")
     response = client.get(tampered)
@@ -153,5 +153,5 @@ def test_expired_and_tampered_confirmation_links_change_nothing(app, client, boa
     assert response.status_code == 400 and "has expired" in response.get_data(as_text=True)
     assert client.post(confirm, data={"csrf_token": token}).status_code == 400
     assert people(app)[0]["status"] == "pending"
-    run_worker(app)
+    drain(app)
     assert board_lists(board)[0]["Sign-ups"] == []

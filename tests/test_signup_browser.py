@@ -4,13 +4,8 @@ import requests
 from playwright.sync_api import expect
 
 from tests.browser_fixtures import axe_violations
-from tests.signup_helpers import (
-    count_people,
-    links_in,
-    mails_to,
-    run_worker,
-    signed_up_and_confirmed,
-)
+from tests.signup_helpers import count_people, links_in, mails_to, signed_up_and_confirmed
+from tests.support import drain
 
 
 def _fill_form(page, **overrides):
@@ -38,12 +33,12 @@ def test_a_person_signs_up_confirms_from_the_mail_and_their_card_appears(page, l
     page.get_by_role("button", name="Sign up").click()
     expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
 
-    run_worker(live_app)
+    drain(live_app)
     [mail] = mails_to(board, "sian@example.org")
     page.goto(base + links_in(mail)["confirm"])
     page.get_by_role("button", name="Confirm and join").click()
     expect(page.get_by_role("heading", name="You are signed up")).to_be_visible()
-    run_worker(live_app)
+    drain(live_app)
 
     page.goto(board.url + "/sandbox/board")
     signups = page.locator("section.list", has_text="Sign-ups")
@@ -80,7 +75,7 @@ def test_bad_email_phone_and_no_consent_show_linked_errors_and_keep_the_input(
     summary.locator('a[href="#phone"]').click()
     assert page.evaluate("document.activeElement.id") == "phone"
     assert count_people(live_app) == 0
-    run_worker(live_app)
+    drain(live_app)
     assert board.mails() == []
 
 

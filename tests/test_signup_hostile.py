@@ -13,10 +13,10 @@ from tests.signup_helpers import (
     links_in,
     mails_to,
     people,
-    run_worker,
     sign_up,
     signed_up_and_confirmed,
 )
+from tests.support import drain
 
 UNESCAPED = re.compile(r"(?<!\\)[\[\]()!<>*_`#~|]")
 TEXT_FIELDS = ["name", "email", "organisation", "phone", "google_id", "skype", "topics"]
@@ -93,7 +93,7 @@ def test_an_address_with_a_plus_tag_is_kept_as_its_own_address(app, client, boar
         "ada+unmentoring@example.org",
         "ada@example.org",
     ]
-    run_worker(app)
+    drain(app)
     assert mails_to(board, "ada+unmentoring@example.org")
 
 

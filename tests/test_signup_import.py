@@ -5,25 +5,19 @@ import time
 import pytest
 from sqlalchemy import select
 
-from app.board import register_webhook
 from app.db import db
 from app.models import OutboxEntry, WebhookEvent
 from app.sandbox.constants import NORMAL_MEMBER_ID
-from tests.signup_helpers import (
-    board_lists,
-    links_in,
-    mails_to,
-    people,
-    run_worker,
-    signed_up_and_confirmed,
-)
+from app.trello.board import register_webhook
+from tests.signup_helpers import board_lists, links_in, mails_to, people, signed_up_and_confirmed
+from tests.support import drain, post_signed
 
 DESC = "Met at LocalGovCamp.\nEmail: grace@example.org\nPhone: 020 7946 0018\nOrganisation: Navy"
 
 
 def _signups_id(app):
     """Return the Sign-ups list's id on the sandbox board."""
-    from app.programmes import current_programme
+    from app.models import current_programme
 
     with app.app_context():
         return current_programme().list_id("signups")
@@ -66,7 +60,7 @@ def _card(sandbox, card_id):
 def test_a_hand_made_card_is_imported_when_its_webhook_arrives(live_app, hooked):
     card_id = _add_card(live_app, hooked, "Grace Hopper", DESC)
     _wait_until_processed(live_app, "createCard")
-    run_worker(live_app)
+    drain(live_app)
     [person] = people(live_app)
     assert person["status"] == "active" and person["trello_card_id"] == card_id
     assert (person["full_name"], person["organisation"]) == ("Grace Hopper", "Navy")
@@ -82,11 +76,11 @@ def test_a_hand_made_card_is_imported_when_its_webhook_arrives(live_app, hooked)
 def test_an_email_line_written_into_an_existing_card_imports_it(live_app, hooked):
     card_id = _add_card(live_app, hooked, "Grace Hopper · Navy", "")
     _wait_until_processed(live_app, "createCard")
-    run_worker(live_app)
+    drain(live_app)
     assert people(live_app) == []
     hooked.api("PUT", f"/cards/{card_id}", member=NORMAL_MEMBER_ID, params={"desc": DESC})
     _wait_until_processed(live_app, "updateCard")
-    run_worker(live_app)
+    drain(live_app)
     [person] = people(live_app)
     assert person["email"] == "grace@example.org" and person["trello_card_id"] == card_id
     assert "grace@example.org" not in _card(hooked, card_id)["desc"]
@@ -103,7 +97,7 @@ def test_reconcile_imports_cards_whose_webhooks_were_missed(app, board, runner):
     result = runner.invoke(args=["reconcile"])
     assert result.exit_code == 0, result.output
     assert "1 imported" in result.output
-    run_worker(app)
+    drain(app)
     assert people(app)[0]["trello_card_id"] == card_id
     assert "grace@example.org" not in _card(board, card_id)["desc"]
     again = runner.invoke(args=["reconcile"])
@@ -116,7 +110,7 @@ def test_a_card_with_an_address_already_taking_part_makes_no_second_person(
     signed_up_and_confirmed(app, client, board)
     card_id = _add_card(app, board, "Ada again", "Email: ada@example.org\nPhone: 020 7946 0018")
     runner.invoke(args=["reconcile"])
-    run_worker(app)
+    drain(app)
     assert len(people(app)) == 1 and people(app)[0]["full_name"] == "Ada Lovelace"
     card = _card(board, card_id)
     assert "ada@example.org" not in card["desc"] and "7946" not in card["desc"]
@@ -127,7 +121,7 @@ def test_a_card_with_an_address_already_taking_part_makes_no_second_person(
 def test_a_card_whose_email_line_is_not_an_address_is_left_with_a_comment(app, board, runner):
     card_id = _add_card(app, board, "Nobody", "Email: not-an-address")
     runner.invoke(args=["reconcile"])
-    run_worker(app)
+    drain(app)
     assert people(app) == []
     comments = board.api("GET", f"/cards/{card_id}/actions", params={"filter": "commentCard"})
     text = str(comments.json())
@@ -148,21 +142,23 @@ def test_reconcile_queues_again_a_card_that_was_never_made(app, client, board, r
     board.api("PUT", f"/cards/{card['id']}", params={"closed": "true"})
     result = runner.invoke(args=["reconcile"])
     assert "1 cards re-queued" in result.output
-    run_worker(app)
+    drain(app)
     [again] = board_lists(board)[0]["Sign-ups"]
     assert again["name"] == "Ada Lovelace · Analytical Council" and again["id"] != card["id"]
 
 
 def test_contact_lines_are_kept_out_of_an_action_stored_as_failed(app, client, board, monkeypatch):
-    from app import events
-    from tests.helpers import post_signed
+    from app import handlers
+    from app.webhooks.routing import Router
     from tests.loop_helpers import action, delivery
 
     def breaks(programme, event):
         """A later handler for the same action that fails."""
         raise RuntimeError("a handler bug")
 
-    monkeypatch.setitem(events.HANDLERS, "updateCard", [*events.HANDLERS["updateCard"], breaks])
+    later = Router()
+    later.register("updateCard")(breaks)
+    monkeypatch.setitem(app.extensions, "webhook_router", Router(handlers.WEBHOOKS, later))
     signups = {"id": _signups_id(app), "name": "Sign-ups"}
     card = {"id": "c" * 24, "name": "Grace Hopper", "desc": DESC}
     act = action("updateCard", card["id"], card=card, old={"desc": DESC}, list=signups)

@@ -5,9 +5,9 @@ from datetime import timedelta
 import requests
 
 from app import create_app, outbox
-from app.board import setup_board
-from app.models import utcnow
+from app.db import utcnow
 from app.sandbox.server import SandboxServer
+from app.trello.board import setup_board
 from tests.conftest import _dispose, _migrate, _test_config, free_port
 from tests.signup_helpers import links_in, people, post_form, sign_up
 

@@ -7,8 +7,9 @@ import traceback
 import pytest
 from flask import Flask
 
-from app.trello_gateway import TrelloError, TrelloGateway, get_gateway, init_app
-from app.trello_http import Throttle, TrelloSession, backoff_delay, query_not_body
+from app import trello
+from app.trello.gateway import TrelloError, TrelloGateway, get_gateway
+from app.trello.http import Throttle, TrelloSession, backoff_delay, query_not_body
 
 TOKEN_REMAINING = "x-rate-limit-api-token-remaining"
 
@@ -374,7 +375,7 @@ def test_init_app_builds_the_gateway_from_config(sandbox):
         TRELLO_TIMEOUT=4.0,
         TRELLO_MAX_RETRIES=1,
     )
-    init_app(app)
+    trello.init_app(app)
     with app.app_context():
         gateway = get_gateway()
         assert (gateway.session.timeout, gateway.session.max_retries) == (4.0, 1)

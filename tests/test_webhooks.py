@@ -1,16 +1,23 @@
 """The webhook receiver: signatures on raw bytes, one record per action, quick plain answers."""
 
+from pathlib import Path
+
 import pytest
 from sqlalchemy import func, select
 
 from app.db import db
-from app.models import WebhookEvent
-from app.programmes import current_programme
-from app.webhooks import signature
-from tests.helpers import PAYLOADS, board_id_of, payload_bytes, post_signed
+from app.models import WebhookEvent, current_programme
+from app.webhooks.signature import signature
+from tests.support import PAYLOADS, board_id_of, payload_bytes, post_signed
 
-pytestmark = pytest.mark.skipif(not PAYLOADS.exists(), reason="../shared/trello-payloads absent")
 MOVE = "updateCard_move.json"
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "trello-payloads"
+
+
+@pytest.mark.skipif(not SHARED.exists(), reason="no shared trello-payloads folder beside the clone")
+def test_the_payload_copies_match_the_shared_captures_byte_for_byte():
+    for shared in SHARED.glob("*.json"):
+        assert (PAYLOADS / shared.name).read_bytes() == shared.read_bytes(), shared.name
 
 
 @pytest.fixture

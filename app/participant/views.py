@@ -3,14 +3,12 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 
-from app.db import db
-from app.models import utcnow
-from app.participant import lifecycle
-from app.participant.access import LinkProblem, link_problem_page, person_from_link
+from app.db import db, utcnow
+from app.models import current_programme
 from app.participant.forms import PauseForm
-from app.programmes import current_programme
-from app.signup.forms import CHANNELS, DETAILS_ORDER, FREQUENCIES, DetailsForm, error_list
-from app.signup.service import details_from
+from app.people import erasure, lifecycle
+from app.people.access import LinkProblem, link_problem_page, person_from_link
+from app.people.forms import DETAILS_ORDER, DetailsForm, details_from, error_list, form_data
 
 bp = Blueprint("participant", __name__, url_prefix="/me")
 bp.register_error_handler(LinkProblem, link_problem_page)
@@ -33,9 +31,7 @@ def _done(token, message):
 def overview(token):
     """Show the person's details and what they can do."""
     person = person_from_link(token, "manage")
-    return render_template(
-        "participant/overview.html", person=person, token=token, channels=CHANNELS
-    )
+    return render_template("participant/overview.html", person=person, token=token)
 
 
 @bp.route("/<token>/details", methods=["GET", "POST"])
@@ -44,35 +40,13 @@ def details(token):
     person = _taking_part(token)
     if person is None:
         return redirect(url_for("participant.overview", token=token))
-    form = DetailsForm(data=_form_data(person)) if request.method == "GET" else DetailsForm()
+    form = DetailsForm(data=form_data(person)) if request.method == "GET" else DetailsForm()
     if request.method == "POST" and form.validate():
         lifecycle.change_details(current_programme(), person, details_from(form))
         return _done(token, "Your details have been changed")
     errors = error_list(form, DETAILS_ORDER) if request.method == "POST" else []
-    page = render_template(
-        "participant/details.html",
-        form=form,
-        token=token,
-        errors=errors,
-        channels=CHANNELS,
-        frequencies=FREQUENCIES,
-    )
+    page = render_template("participant/details.html", form=form, token=token, errors=errors)
     return page, 400 if errors else 200
-
-
-def _form_data(person):
-    """Return the form's starting values from the person's record."""
-    return {
-        "name": person.full_name,
-        "organisation": person.organisation,
-        "phone": person.phone,
-        "google_id": person.google_id,
-        "skype": person.skype,
-        "topics": person.topics,
-        "share": list(person.share_channels or []),
-        "frequency": person.frequency,
-        "credit": person.credit_name,
-    }
 
 
 @bp.route("/<token>/pause", methods=["GET", "POST"])
@@ -107,7 +81,7 @@ def skip(token):
     """Skip the next round, or change your mind about skipping it."""
     person = _taking_part(token)
     if person is not None and FlaskForm().validate_on_submit():
-        person.skip_next_round = request.form.get("skip") == "yes"
+        lifecycle.skip_next_round(person, request.form.get("skip") == "yes")
         message = (
             "You will skip the next round"
             if person.skip_next_round
@@ -122,7 +96,7 @@ def leave(token):
     """Leave: erase the person's details, cancel their mail, archive their card."""
     person = person_from_link(token, "manage")
     if request.method == "POST" and FlaskForm().validate_on_submit():
-        lifecycle.leave(current_programme(), person)
+        erasure.leave(current_programme(), person)
         db.session.commit()
         return render_template("links/left.html")
     return render_template("participant/leave.html", token=token)

@@ -8,7 +8,7 @@ from flask import current_app, g, request
 
 from app.powerup_api.errors import ApiError
 from app.powerup_api.tokens import InvalidToken, TokenVerifier
-from app.trello_gateway import TrelloError, get_gateway
+from app.trello.gateway import TrelloError, get_gateway
 
 MEMBERS_TTL = 60  # seconds a board's membership list is trusted; a removed member loses access soon
 # What each role may do; observers can read the board on Trello, so they may read here too.

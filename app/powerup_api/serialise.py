@@ -3,11 +3,9 @@
 from sqlalchemy import select
 
 from app.db import db
-from app.loop.models import CheckIn, Output
-from app.models import Person
-from app.rounds.models import Group, GroupMember, Round
-
-CONTACT_FIELDS = ("email", "phone", "google_id", "skype")
+from app.models import CheckIn, Output
+from app.rounds.membership import last_drawn
+from app.vocabulary import BY_ANSWER, CHANNELS
 
 
 def _who(person):
@@ -51,22 +49,9 @@ def first_name(person):
     return (person.full_name or "").split(" ")[0]
 
 
-def _latest_group(person):
-    """Return (round, group) of the person's latest round, or (None, None)."""
-    row = db.session.execute(
-        select(Round, Group)
-        .join(Group, Group.round_id == Round.id)
-        .join(GroupMember, GroupMember.group_id == Group.id)
-        .where(GroupMember.person_id == person.id)
-        .order_by(Round.number.desc())
-        .limit(1)
-    ).first()
-    return (row[0], row[1]) if row else (None, None)
-
-
 def card_json(person, with_contact):
     """Return what a card's badges and section show; contact details only when asked for."""
-    round_, group = _latest_group(person)
+    round_, group = last_drawn(person)
     partners = [m.person for m in group.members if m.person_id != person.id] if group else []
     check_ins = _check_ins(round_, [person.id] + [p.id for p in partners])
     outputs = _outputs(person, round_)
@@ -83,7 +68,7 @@ def card_json(person, with_contact):
         "partners": [
             {**_who(p), "first_name": first_name(p), "card_url": _card_url(p)} for p in partners
         ],
-        "check_in": {"answer": own.answer, "learned": own.learned} if own else None,
+        "check_in": _check_in_json(own),
         "outputs": [{"url": o.url, "source": o.source} for o in outputs if o.url],
         "status": {
             "met": any(c.answer == "met" for c in check_ins.values()),
@@ -92,8 +77,20 @@ def card_json(person, with_contact):
         },
     }
     if with_contact:
-        body["contact"] = {f: getattr(person, f) for f in CONTACT_FIELDS if getattr(person, f)}
+        body["contact"] = [
+            {"channel": c.field, "label": c.label, "value": getattr(person, c.field)}
+            for c in CHANNELS
+            if getattr(person, c.field)
+        ]
     return body
+
+
+def _check_in_json(check_in):
+    """Return a check-in's answer, as a key and as people read it, and what was learned."""
+    if check_in is None:
+        return None
+    label = BY_ANSWER[check_in.answer].choice
+    return {"answer": check_in.answer, "label": label, "learned": check_in.learned}
 
 
 def _card_url(person):
@@ -115,10 +112,3 @@ def _outputs(person, round_):
     if round_ is not None:
         query = query.where(Output.round_id == round_.id)
     return list(db.session.scalars(query.order_by(Output.id)))
-
-
-def person_for_card(programme, card_id):
-    """Return the participant whose card this is, or None."""
-    return db.session.scalar(
-        select(Person).where(Person.programme_id == programme.id, Person.trello_card_id == card_id)
-    )

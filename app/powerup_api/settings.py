@@ -4,8 +4,8 @@ import re
 
 from flask import current_app
 
-from app.board import LIST_KEYS
 from app.rounds.service import DEFAULT_WINDOW_DAYS
+from app.trello.board import LIST_KEYS
 
 CHOICES = {"odd": ("trio", "sit_out"), "same_org": ("avoid", "allow")}
 WINDOW_DAYS = (7, 90)  # shorter gives no time to meet; longer and the round is forgotten

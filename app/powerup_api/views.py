@@ -7,13 +7,12 @@ from flask import Blueprint, g, jsonify, request, send_from_directory
 from werkzeug.exceptions import HTTPException
 
 from app.db import db
+from app.models import Round, current_programme, person_for_card
 from app.pairing import PoolTooSmall, parse_seed
 from app.powerup_api.auth import requires
 from app.powerup_api.errors import ApiError, error_response
-from app.powerup_api.serialise import card_json, person_for_card, preview_json, round_json
+from app.powerup_api.serialise import card_json, preview_json, round_json
 from app.powerup_api.settings import settings_json, validate
-from app.programmes import current_programme
-from app.rounds.models import Round
 from app.rounds.service import PoolChanged, confirm_round, preview_round
 
 bp = Blueprint("powerup_api", __name__, url_prefix="/api")

@@ -7,14 +7,15 @@ the pages' Content-Security-Policy forbids inline styles.
 
 from markupsafe import Markup, escape
 
+from app.report.figures import MET, NOT_MET, SCHEDULED
 from app.report.publish import SMALL, WITHHELD, display
 
 WIDTH, HEIGHT = 640, 320
 INK, GRID = "#0b0c0c", "#b1b4b6"
 ANSWER_STYLE = (
-    ("met", "Met", "#00703c"),
-    ("scheduled", "Scheduled", "#1d70b8"),
-    ("not_met", "Could not meet", "#d4351c"),
+    ("met", MET, "#00703c"),
+    ("scheduled", SCHEDULED, "#1d70b8"),
+    ("not_met", NOT_MET, "#d4351c"),
     ("no_answer", "No answer", "#505a5f"),
 )
 HIDDEN_FILL = "#ffffff"

@@ -5,10 +5,8 @@ from collections import defaultdict
 from sqlalchemy import select
 
 from app.db import db
-from app.loop.models import CheckIn, Output
-from app.models import Person
+from app.models import CheckIn, Group, GroupMember, Output, Person, Round
 from app.report.aggregates import CheckInRow, OutputRow, RoundRow
-from app.rounds.models import Group, GroupMember, Round
 
 
 def _groups(programme):

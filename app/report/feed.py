@@ -6,10 +6,8 @@ from xml.etree import ElementTree as ET
 
 from sqlalchemy import select
 
-from app.db import db
-from app.loop.models import Output
-from app.models import Person, utcnow
-from app.rounds.models import Round
+from app.db import db, utcnow
+from app.models import Output, Person, Round
 
 ATOM = "http://www.w3.org/2005/Atom"
 ANONYMOUS = "a participant"

@@ -2,6 +2,8 @@
 
 from typing import NamedTuple
 
+from app.vocabulary import ANSWER_KEYS, BY_ANSWER
+
 
 class Figure(NamedTuple):
     """One row of the report: "count" of people or pairs, "pct" of a base, or "days"."""
@@ -12,7 +14,9 @@ class Figure(NamedTuple):
     meaning: str
 
 
-ANSWERS = ("met", "scheduled", "not_met", "no_answer")
+# The check-in's answers, and the report's own category for people who gave none.
+ANSWERS = (*ANSWER_KEYS, "no_answer")
+MET, SCHEDULED, NOT_MET = (BY_ANSWER[key].status for key in ANSWER_KEYS)
 CHALLENGE = ("challenged_1", "challenged_2", "challenged_3", "challenged_4", "challenged_5")
 BASE = "people in groups"
 
@@ -43,14 +47,12 @@ FIGURES = (
         "count",
         "different pairs of organisations that shared a group",
     ),
-    Figure("met", "Met", "count", f"{BASE} who answered that they met"),
-    Figure("met_pct", "Met (%)", "pct", f"met, as a percentage of {BASE}"),
-    Figure("scheduled", "Scheduled", "count", f"{BASE} who answered that a meeting is booked"),
-    Figure("scheduled_pct", "Scheduled (%)", "pct", f"scheduled, as a percentage of {BASE}"),
-    Figure("not_met", "Could not meet", "count", f"{BASE} who answered that they did not meet"),
-    Figure(
-        "not_met_pct", "Could not meet (%)", "pct", f"could not meet, as a percentage of {BASE}"
-    ),
+    Figure("met", MET, "count", f"{BASE} who answered that they met"),
+    Figure("met_pct", f"{MET} (%)", "pct", f"met, as a percentage of {BASE}"),
+    Figure("scheduled", SCHEDULED, "count", f"{BASE} who answered that a meeting is booked"),
+    Figure("scheduled_pct", f"{SCHEDULED} (%)", "pct", f"scheduled, as a percentage of {BASE}"),
+    Figure("not_met", NOT_MET, "count", f"{BASE} who answered that they did not meet"),
+    Figure("not_met_pct", f"{NOT_MET} (%)", "pct", f"could not meet, as a percentage of {BASE}"),
     Figure("no_answer", "No answer", "count", f"{BASE} who did not answer the check-in"),
     Figure("no_answer_pct", "No answer (%)", "pct", f"no answer, as a percentage of {BASE}"),
     Figure("shared", "Shared an output", "count", f"{BASE} with at least one output"),

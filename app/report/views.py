@@ -4,7 +4,7 @@ import json
 
 from flask import Blueprint, current_app, render_template
 
-from app.programmes import current_programme
+from app.models import current_programme
 from app.report import opendata
 from app.report.build import LICENCE, LICENCE_URL, build_report
 from app.report.charts import answers, trend

@@ -9,25 +9,25 @@ import re
 
 from sqlalchemy import select
 
-from app import outbox
-from app.cards import compose, organiser_part, person_text
-from app.db import db
-from app.models import Person, Programme, utcnow
+from app.db import db, utcnow
+from app.models import Person, Programme, Round
+from app.outbox import Operations, PermanentError, lease
 from app.rounds import describe
-from app.rounds.models import Round
-from app.trello_gateway import get_gateway
+from app.trello.card_text import compose, organiser_part, person_text
+from app.trello.gateway import get_gateway
 
 # The CLI sets this to draw its progress bar; the worker leaves it unset.
 progress = contextvars.ContextVar("round_progress", default=None)
 ROUND_LABEL = re.compile(r"^Round \d+$")
 STEP = 1024  # Trello's own spacing between card positions
+operations = Operations()
 
 
-class BoardNotReady(outbox.PermanentError):
+class BoardNotReady(PermanentError):
     """The board lacks the lists the round needs: run setup-board first."""
 
 
-@outbox.handler("round.apply")
+@operations.register("round.apply")
 def apply_round(payload, entry=None):
     """Bring the board in line with one stored round; safe to run again at any point."""
     round_ = db.session.get(Round, payload["round_id"])
@@ -57,7 +57,7 @@ def apply_round(payload, entry=None):
 def _checkpoint(round_, entry):
     """Commit progress, keep the worker's lease alive, and tell the CLI how far we are."""
     if entry is not None:
-        entry.locked_until = utcnow() + outbox.lease()
+        entry.locked_until = utcnow() + lease()
     db.session.commit()
     report = progress.get()
     if report is not None:

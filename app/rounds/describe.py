@@ -1,6 +1,6 @@
 """The text a round writes on the board: round card name and description, partner lines."""
 
-from app.cards import person_text, plain
+from app.trello.card_text import person_text, plain
 
 DESC_LIMIT = 16384  # Trello's limit on a card description, in characters
 RULE_TEXT = {

@@ -7,29 +7,15 @@ from collections import defaultdict
 from sqlalchemy import select
 
 from app.db import db
-from app.models import Person
+from app.models import Group, GroupMember, Person, Round
 from app.pairing import Person as Candidate
-from app.rounds.models import Group, GroupMember, Round
-
-
-def last_round(programme):
-    """Return the programme's latest round, or None before the first."""
-    query = select(Round).where(Round.programme_id == programme.id)
-    return db.session.scalar(query.order_by(Round.number.desc()).limit(1))
-
-
-def _people_in(round_):
-    """Return the ids of everyone grouped in a round."""
-    if round_ is None:
-        return set()
-    query = select(GroupMember.person_id).join(Group).where(Group.round_id == round_.id)
-    return set(db.session.scalars(query))
+from app.rounds.membership import latest_round, round_people
 
 
 def eligible_people(programme, round_date):
     """Return (pool, waiting): confirmed active people who take part this round, and why not."""
     query = select(Person).where(Person.programme_id == programme.id, Person.status == "active")
-    previous = _people_in(last_round(programme))
+    previous = set(round_people(latest_round(programme.id)))
     pool, waiting = [], []
     for person in db.session.scalars(query.order_by(Person.id)):
         reason = _reason_to_wait(person, round_date, previous)

@@ -7,12 +7,14 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from app import outbox
 from app.db import db
+from app.models import Group, GroupMember, Round
+from app.outbox import enqueue, lanes
 from app.pairing import Policy, new_seed, plan_round
 from app.rounds import pool as pools
-from app.rounds.models import Group, GroupMember, Round
-from app.trello_gateway import TrelloError, get_gateway
+from app.rounds.introductions import queue_introductions
+from app.rounds.membership import latest_round
+from app.trello.gateway import TrelloError, get_gateway
 
 DEFAULT_WINDOW_DAYS = 28
 
@@ -55,7 +57,7 @@ def preview_round(programme, seed=None, today=None):
     people, waiting = _drop_missing_cards(people, waiting)
     policy = policy_of(programme)
     candidates = pools.candidates(programme, people)
-    previous = pools.last_round(programme)
+    previous = latest_round(programme.id)
     number = (previous.number if previous else 0) + 1
     plan = plan_round(candidates, policy, random.Random(seed), round_number=number)
     return Preview(
@@ -85,7 +87,7 @@ def _drop_missing_cards(people, waiting):
 
 def _same_round(programme, seed):
     """Return the latest round if it was made with this seed (a second press), else None."""
-    latest = pools.last_round(programme)
+    latest = latest_round(programme.id)
     return latest if latest is not None and latest.seed == str(seed) else None
 
 
@@ -148,9 +150,7 @@ def _store(programme, preview, created_by):
     for person, reason in preview.waiting:
         if reason == "skipping":
             person.skip_next_round = False  # they have skipped this round: that was the next one
-    outbox.enqueue(programme, "round.apply", {"round_id": round_.id}, lane=f"board:{programme.id}")
-    from app.rounds.emails import queue_introductions
-
+    enqueue(programme, "round.apply", {"round_id": round_.id}, lane=lanes.board(programme))
     queue_introductions(programme, round_, preview, leads)
     return round_
 

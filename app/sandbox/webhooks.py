@@ -107,7 +107,7 @@ class Dispatcher:
             job = self._next()
             try:
                 self._deliver(job)
-            except Exception:  # the worker must outlive any one delivery
+            except Exception:  # noqa: BLE001 - the worker must outlive any one delivery
                 continue
 
     def _deliver(self, job):

@@ -1,103 +1,10 @@
-"""The sign-up and change-details forms, with GOV.UK-style messages."""
+"""The public sign-up form: a participant's details plus email, consent and a honeypot."""
 
-from flask_wtf import FlaskForm
-from wtforms import BooleanField, RadioField, SelectMultipleField, StringField
+from wtforms import BooleanField, StringField
 from wtforms.validators import DataRequired, Length, ValidationError
 
-from app.signup.checks import (
-    PHONE_EXAMPLE,
-    clean_line,
-    no_contact_details,
-    normalise_email,
-    normalise_phone,
-    optional,
-    skype_name,
-)
-
-CHANNELS = {"email": "Email", "phone": "Telephone", "google_id": "Google ID", "skype": "Skype"}
-_NOUNS = {"phone": "telephone number", "google_id": "Google ID", "skype": "Skype name"}
-FREQUENCIES = {"every": "Every round", "every_other": "Every other round"}
-CREDIT_LABEL = "Name me beside my outputs in the public feed"
-EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.com"
-PHONE_FORMAT = f"Enter a telephone number, {PHONE_EXAMPLE}"
-SKYPE_FORMAT = "Enter your Skype name, like ada.lovelace or live:ada_1815"
-
-
-class DetailsForm(FlaskForm):
-    """What a participant tells us about themselves and what their partner may see."""
-
-    name = StringField(
-        "Full name",
-        filters=[clean_line],
-        validators=[
-            DataRequired("Enter your full name"),
-            Length(max=120, message="Full name must be 120 characters or fewer"),
-            no_contact_details("your name"),
-        ],
-    )
-    organisation = StringField(
-        "Organisation",
-        filters=[clean_line],
-        validators=[
-            DataRequired("Enter the organisation you work for"),
-            Length(max=120, message="Organisation must be 120 characters or fewer"),
-            no_contact_details("your organisation"),
-        ],
-    )
-    phone = StringField(
-        "Telephone number (optional)",
-        filters=[clean_line],
-        validators=[Length(max=40, message=PHONE_FORMAT), optional(normalise_phone, PHONE_FORMAT)],
-    )
-    google_id = StringField(
-        "Google ID (optional)",
-        filters=[clean_line],
-        validators=[
-            Length(max=254, message="Google ID must be 254 characters or fewer"),
-            optional(
-                normalise_email, "Enter your Google ID as an email address, like name@gmail.com"
-            ),
-        ],
-    )
-    skype = StringField(
-        "Skype name (optional)",
-        filters=[clean_line],
-        validators=[
-            Length(max=100, message="Skype name must be 100 characters or fewer"),
-            optional(skype_name, SKYPE_FORMAT),
-        ],
-    )
-    topics = StringField(
-        "What would you like to talk about? (optional)",
-        filters=[clean_line],
-        validators=[
-            Length(
-                max=280, message="What you would like to talk about must be 280 characters or fewer"
-            ),
-            no_contact_details("what you would like to talk about"),
-        ],
-    )
-    # Rendered by GOV.UK macros and checked below, so WTForms needs no choices.
-    share = SelectMultipleField("Share", validate_choice=False)
-    frequency = RadioField("How often", validate_choice=False)
-    # Opt-in for the public outputs feed (/outputs.atom); unticked, outputs say "a participant".
-    credit = BooleanField(CREDIT_LABEL)
-
-    def validate_share(self, field):
-        """Share only channels that were given, and at least one of them."""
-        chosen = [value for value in field.data or [] if value in CHANNELS]
-        field.data = chosen
-        if not chosen:
-            raise ValidationError("Select at least one way your partner can contact you")
-        for channel in chosen:
-            if channel != "email" and not getattr(self, channel).data:
-                noun = _NOUNS[channel]
-                raise ValidationError(f"Enter your {noun} above, or do not choose to share it")
-
-    def validate_frequency(self, field):
-        """Ask for one of the two choices."""
-        if field.data not in FREQUENCIES:
-            raise ValidationError("Select how often you want to take part")
+from app.people.checks import clean_line, normalise_email, optional
+from app.people.forms import DETAILS_ORDER, EMAIL_FORMAT, DetailsForm
 
 
 class SignupForm(DetailsForm):
@@ -122,26 +29,4 @@ class SignupForm(DetailsForm):
             raise ValidationError("Select that you agree to how we use your details to sign up")
 
 
-SIGNUP_ORDER = (
-    "name",
-    "email",
-    "organisation",
-    "phone",
-    "google_id",
-    "skype",
-    "topics",
-    "share",
-    "frequency",
-    "credit",
-    "consent",
-)
-DETAILS_ORDER = tuple(name for name in SIGNUP_ORDER if name not in ("email", "consent"))
-
-
-def error_list(form, order):
-    """Return the error summary's items, in page order, each linking to its field."""
-    return [
-        {"text": getattr(form, name).errors[0], "href": f"#{name}"}
-        for name in order
-        if getattr(form, name).errors
-    ]
+SIGNUP_ORDER = (DETAILS_ORDER[0], "email", *DETAILS_ORDER[1:], "consent")

@@ -3,37 +3,14 @@
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from app.db import db
-from app.models import Person, utcnow
-from app.participant.lifecycle import activate
-from app.participant.notify import confirm_url, mailed_recently, queue_person_mail
+from app.db import db, utcnow
+from app.links import confirm_url
+from app.models import Person, person_by_email
+from app.people.lifecycle import activate
+from app.people.mail import mailed_recently, queue_person_mail
 
 CONFIRM = "Confirm your UnMentoring sign-up"
 ALREADY = "You are already signed up to UnMentoring"
-# What a form submission may set on a person (form field → column).
-FIELDS = {
-    "name": "full_name",
-    "email": "email",
-    "organisation": "organisation",
-    "phone": "phone",
-    "google_id": "google_id",
-    "skype": "skype",
-    "topics": "topics",
-    "share": "share_channels",
-    "frequency": "frequency",
-    "credit": "credit_name",
-}
-
-
-def details_from(form):
-    """Return the person's columns from a validated form (fields it lacks are left out)."""
-    return {column: getattr(form, field).data for field, column in FIELDS.items() if field in form}
-
-
-def find_person(programme, email):
-    """Return the programme's person with this (normalised) address, or None."""
-    query = select(Person).where(Person.programme_id == programme.id, Person.email == email)
-    return db.session.scalar(query)
 
 
 def known_organisations(programme, limit=500):
@@ -66,7 +43,7 @@ def register(programme, details):
 
 def _register_once(programme, details):
     """Create or refresh a pending person and mail a confirmation, or nudge someone taking part."""
-    person = find_person(programme, details["email"])
+    person = person_by_email(programme, details["email"])
     if person is not None and person.status != "pending":
         if not mailed_recently(person, ALREADY):
             queue_person_mail(programme, person, "already", ALREADY)

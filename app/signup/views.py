@@ -4,11 +4,12 @@ from flask import Blueprint, render_template, request
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 
-from app.participant.access import LinkProblem, link_problem_page, person_from_link
-from app.participant.notify import manage_url
-from app.programmes import current_programme
+from app.links import manage_url
+from app.models import current_programme
+from app.people.access import LinkProblem, link_problem_page, person_from_link
+from app.people.forms import details_from, error_list
 from app.signup import service
-from app.signup.forms import CHANNELS, FREQUENCIES, SIGNUP_ORDER, SignupForm, error_list
+from app.signup.forms import SIGNUP_ORDER, SignupForm
 
 bp = Blueprint("signup", __name__, url_prefix="/signup")
 bp.register_error_handler(LinkProblem, link_problem_page)
@@ -23,8 +24,6 @@ def _render_form(form, status=200):
         form=form,
         errors=error_list(form, SIGNUP_ORDER),
         organisations=service.known_organisations(current_programme()),
-        channels=CHANNELS,
-        frequencies=FREQUENCIES,
     )
     return page, status
 
@@ -41,7 +40,7 @@ def form():
     if not form.validate():
         return _render_form(form, 400)
     if not form.website.data:
-        service.register(current_programme(), service.details_from(form))
+        service.register(current_programme(), details_from(form))
     # The same page whatever happened, so the form never tells who is signed up.
     return render_template("signup/check_email.html", email=form.email.data)
 

@@ -3,8 +3,6 @@
 (function () {
   'use strict';
   var t = TrelloPowerUp.iframe();
-  var ANSWERS = { met: 'We met', scheduled: 'Meeting scheduled', not_met: "We didn't meet" };
-  var CONTACT_LABELS = { email: 'Email', phone: 'Phone', google_id: 'Google ID', skype: 'Skype' };
   var $ = function (id) { return document.getElementById(id); };
 
   function link(url, label) {
@@ -40,18 +38,19 @@
     box.appendChild(list);
   }
 
+  // Each detail comes with its label from the service, which names every channel once.
   function fillContact(contact) {
     var box = $('contact');
     box.innerHTML = '';
-    Object.keys(contact || {}).forEach(function (key) {
+    (contact || []).forEach(function (detail) {
       var dt = document.createElement('dt');
       var dd = document.createElement('dd');
-      dt.textContent = CONTACT_LABELS[key] || key;
-      dd.textContent = contact[key];
+      dt.textContent = detail.label;
+      dd.textContent = detail.value;
       box.appendChild(dt);
       box.appendChild(dd);
     });
-    $('contact-block').hidden = !contact || !Object.keys(contact).length;
+    $('contact-block').hidden = !contact || !contact.length;
   }
 
   function show(story) {
@@ -66,7 +65,7 @@
       ? 'Round ' + story.round.number + ' \u00b7 meet by ' + story.round.meet_by
       : 'Not paired yet';
     fillPartners(story.partners);
-    $('check-in').textContent = story.check_in ? ANSWERS[story.check_in.answer] : 'No answer yet';
+    $('check-in').textContent = story.check_in ? story.check_in.label : 'No answer yet';
     fillOutputs(story.outputs);
     fillContact(story.contact);
     $('story').hidden = false;

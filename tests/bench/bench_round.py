@@ -9,13 +9,12 @@ import flask_migrate
 import requests
 
 from app import create_app, outbox
-from app.board import setup_board
-from app.db import db
-from app.models import Person, utcnow
-from app.programmes import current_programme
+from app.db import db, utcnow
+from app.models import Person, current_programme
 from app.rounds.service import confirm_round
 from app.sandbox import constants
 from app.sandbox.server import SandboxServer
+from app.trello.board import setup_board
 
 PEOPLE = 500
 AUTH = {"key": constants.API_KEY, "token": constants.API_TOKEN}

@@ -1,0 +1,70 @@
+"""Timed mails that follow every pair: one nudge midway, one check-in at the end of the window.
+
+A GroupReminder row is written before a group's mails are queued, in the same transaction,
+and its unique (group, kind) makes each mail happen once however many workers run.
+"""
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from app.db import db, insert_once
+from app.followup.mails import queue_check_in, queue_nudge
+from app.models import CheckIn, GroupReminder, Person, Round
+
+# Rounds whose window ended longer ago than this get no more reminders (a worker long down).
+LATE_LIMIT = timedelta(days=14)
+
+
+def due_kind(round_, today):
+    """Return which reminder a round's groups are due on a day: 'nudge', 'check_in' or None."""
+    if today >= round_.meet_by:
+        return "check_in" if today <= round_.meet_by + LATE_LIMIT else None
+    midway = round_.round_date + (round_.meet_by - round_.round_date) / 2
+    return "nudge" if today >= midway else None
+
+
+def send_reminders(programme, now):
+    """Queue the reminders due now for every applied round; return how many groups got one."""
+    query = select(Round).where(
+        Round.programme_id == programme.id,
+        Round.status == "applied",
+        Round.meet_by >= now.date() - LATE_LIMIT,
+    )
+    sent = 0
+    for round_ in db.session.scalars(query):
+        kind = due_kind(round_, now.date())
+        if kind is None:
+            continue
+        for group in round_.groups:
+            sent += _remind(programme, round_, group, kind)
+    return sent
+
+
+def _remind(programme, round_, group, kind):
+    """Claim one group's reminder and queue its mails; return 1 when this call sent it."""
+    if _claimed(group, kind) or (kind == "nudge" and _anyone_answered(group)):
+        return 0
+    if insert_once(GroupReminder, ("group_id", "kind"), group_id=group.id, kind=kind) is None:
+        return 0  # another worker claimed it a moment ago
+    people = list(db.session.scalars(select(Person).where(Person.id.in_(group.person_ids))))
+    queue = queue_nudge if kind == "nudge" else queue_check_in
+    for person in people:
+        if person.status != "left" and person.email:
+            partners = [p for p in people if p.id != person.id]
+            queue(programme, round_, person, partners)
+    return 1
+
+
+def _claimed(group, kind):
+    """Tell whether the group's reminder of this kind was already sent."""
+    query = select(GroupReminder.id).where(
+        GroupReminder.group_id == group.id, GroupReminder.kind == kind
+    )
+    return db.session.scalar(query) is not None
+
+
+def _anyone_answered(group):
+    """Tell whether anybody in the group has checked in."""
+    query = select(CheckIn.id).where(CheckIn.group_id == group.id)
+    return db.session.scalar(query.limit(1)) is not None

@@ -1,0 +1,29 @@
+"""The tables, one module per part of the product; every other package reads and writes them.
+
+programmes: a board and its settings · people: participants · rounds: draws and their groups ·
+followup: outputs, check-ins and reminders · delivery: webhook events in, outbox entries out.
+"""
+
+from app.models.delivery import OutboxEntry, WebhookEvent
+from app.models.followup import CheckIn, GroupReminder, Output
+from app.models.people import STATUSES, Person, person_by_email, person_for_card
+from app.models.programmes import Programme, current_programme, programme_for_board
+from app.models.rounds import Group, GroupMember, Round
+
+__all__ = [
+    "STATUSES",
+    "CheckIn",
+    "Group",
+    "GroupMember",
+    "GroupReminder",
+    "OutboxEntry",
+    "Output",
+    "Person",
+    "Programme",
+    "Round",
+    "WebhookEvent",
+    "current_programme",
+    "person_by_email",
+    "person_for_card",
+    "programme_for_board",
+]

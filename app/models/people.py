@@ -1,0 +1,73 @@
+"""A participant: their details, consent and status; contact details live only here."""
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    UniqueConstraint,
+    select,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.sql import false
+
+from app.db import db, utcnow
+
+STATUSES = ("pending", "active", "paused", "left")
+
+
+class Person(db.Model):
+    """A participant: contact details live only here, never on the board.
+
+    status is one of STATUSES: "pending" (signed up, email not confirmed), "active" (in the
+    pool for rounds), "paused" (out of rounds until paused_until), "left" (details erased).
+    """
+
+    __tablename__ = "people"
+    __table_args__ = (UniqueConstraint("programme_id", "email", name="uq_people_programme_email"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id"), index=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(320))
+    organisation: Mapped[str] = mapped_column(String(200))
+    phone: Mapped[str | None] = mapped_column(String(32))
+    google_id: Mapped[str | None] = mapped_column(String(320))
+    skype: Mapped[str | None] = mapped_column(String(200))
+    topics: Mapped[str | None] = mapped_column(String(280))
+    share_channels: Mapped[list] = mapped_column(JSON, default=list)
+    frequency: Mapped[str] = mapped_column(String(20), default="every")
+    status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
+    consented_at: Mapped[datetime | None] = mapped_column(DateTime)
+    confirmed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    paused_until: Mapped[date | None] = mapped_column(Date)
+    # Set by the participant; the rounds code leaves them out of one draw, then clears it.
+    skip_next_round: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Opt-in: the public outputs feed may name this person beside their outputs.
+    credit_name: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    left_at: Mapped[datetime | None] = mapped_column(DateTime)
+    trello_card_id: Mapped[str | None] = mapped_column(String(24), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+    programme = relationship("Programme", back_populates="people")
+
+
+def person_for_card(programme, card_id):
+    """Return the programme's participant whose card this is, or None (round cards, strangers')."""
+    if not card_id:
+        return None
+    query = select(Person).where(
+        Person.programme_id == programme.id, Person.trello_card_id == card_id
+    )
+    return db.session.scalar(query)
+
+
+def person_by_email(programme, email):
+    """Return the programme's person with this (normalised) address, or None."""
+    query = select(Person).where(Person.programme_id == programme.id, Person.email == email)
+    return db.session.scalar(query)

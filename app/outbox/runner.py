@@ -1,0 +1,160 @@
+"""The outbox's runner: claim a due entry with a lease, carry it out, record the outcome.
+
+Lanes keep per-card and per-person order; the claim counts attempts, which fences off a worker
+whose lease ran out; failures back off exponentially until OUTBOX_MAX_ATTEMPTS.
+"""
+
+import logging
+import random
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import and_, exists, or_, select, update
+from sqlalchemy.orm import aliased
+
+from app.db import db, utcnow
+from app.models import OutboxEntry
+from app.outbox.operations import PermanentError
+from app.outbox.queue import operations
+from app.redact import describe_error
+
+log = logging.getLogger(__name__)
+MAX_BACKOFF = timedelta(hours=1)
+
+
+def lease():
+    """Return how long a claimed entry stays with its worker (OUTBOX_LEASE_SECONDS)."""
+    return timedelta(seconds=current_app.config.get("OUTBOX_LEASE_SECONDS", 300))
+
+
+def _due_ids(now, limit):
+    """Return ids of entries that are due, unlocked and first in their lane."""
+    earlier = aliased(OutboxEntry)
+    blocked = exists().where(
+        and_(
+            earlier.lane == OutboxEntry.lane,
+            earlier.id < OutboxEntry.id,
+            earlier.status.in_(("pending", "running")),
+        )
+    )
+    query = (
+        select(OutboxEntry.id)
+        .where(OutboxEntry.status.in_(("pending", "running")))
+        .where(OutboxEntry.available_at <= now)
+        .where(or_(OutboxEntry.locked_until.is_(None), OutboxEntry.locked_until < now))
+        .where(or_(OutboxEntry.lane.is_(None), ~blocked))
+        .order_by(OutboxEntry.id)
+        .limit(limit)
+    )
+    return list(db.session.scalars(query))
+
+
+def _claim(entry_id, now):
+    """Lease one entry with a compare-and-set so two workers never run it at once."""
+    result = db.session.execute(
+        update(OutboxEntry)
+        .where(OutboxEntry.id == entry_id)
+        .where(OutboxEntry.status.in_(("pending", "running")))
+        .where(or_(OutboxEntry.locked_until.is_(None), OutboxEntry.locked_until < now))
+        .values(status="running", locked_until=now + lease(), attempts=OutboxEntry.attempts + 1)
+    )
+    db.session.commit()
+    return result.rowcount == 1
+
+
+def _backoff(attempts):
+    """Return the wait before the next try: exponential, capped, with jitter against herds."""
+    base = current_app.config["OUTBOX_BACKOFF_SECONDS"]
+    seconds = min(base * 2 ** max(attempts - 1, 0), MAX_BACKOFF.total_seconds())
+    return timedelta(seconds=seconds * random.uniform(0.8, 1.2))
+
+
+def _is_permanent(error):
+    """Tell whether an error cannot be cured by retrying (a 4xx other than 429 from Trello)."""
+    if isinstance(error, PermanentError):
+        return True
+    retryable = getattr(error, "retryable", None)
+    return retryable is False
+
+
+def _finish(entry, error):
+    """Record the outcome of one attempt: done, retry later, or failed with the reason."""
+    now = utcnow()
+    entry.locked_until = None
+    if error is None:
+        entry.status, entry.done_at, entry.last_error = "done", now, None
+    elif _is_permanent(error) or entry.attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]:
+        entry.status, entry.last_error = "failed", describe_error(error)
+        log.error("outbox entry %s (%s) failed: %s", entry.id, entry.operation, entry.last_error)
+    else:
+        entry.status, entry.last_error = "pending", describe_error(error)
+        entry.available_at = now + _backoff(entry.attempts)
+        log.warning(
+            "outbox entry %s (%s) will retry: %s", entry.id, entry.operation, entry.last_error
+        )
+
+
+class LeaseLost(Exception):
+    """The entry's lease ran out while it ran and another worker has claimed it since."""
+
+
+def _still_ours(entry_id, attempt):
+    """Raise LeaseLost unless the entry is still on the attempt this worker claimed.
+
+    The claim counts attempts, so the count is a fencing token: a worker whose handler ran
+    past its lease must not record its outcome over the one that took the entry over. The
+    UPDATE also locks the row until this transaction ends, so no claim can slip in between.
+    """
+    fenced = db.session.execute(
+        update(OutboxEntry)
+        .where(OutboxEntry.id == entry_id, OutboxEntry.attempts == attempt)
+        .values(attempts=attempt)
+    )
+    if fenced.rowcount != 1:
+        raise LeaseLost(entry_id)
+
+
+def run_entry(entry_id, now=None):
+    """Claim and carry out one entry; return its final status for this attempt, or None
+    (not claimed, or taken over by another worker after this one's lease ran out)."""
+    if not _claim(entry_id, now or utcnow()):
+        return None
+    entry = db.session.get(OutboxEntry, entry_id)
+    attempt = entry.attempts
+    try:
+        try:
+            entry.result = operations().handler(entry.operation)(entry.payload, entry)
+            _finish(entry, None)
+            _still_ours(entry_id, attempt)
+            db.session.commit()  # what the handler changed, with the entry marked done
+        except LeaseLost:
+            raise
+        except Exception as exc:  # noqa: BLE001 - any failure is recorded, never crashes the loop
+            db.session.rollback()
+            entry = db.session.get(OutboxEntry, entry_id)
+            _finish(entry, exc)
+            _still_ours(entry_id, attempt)
+            db.session.commit()
+    except LeaseLost:
+        db.session.rollback()
+        log.warning(
+            "outbox entry %s ran past its lease; the worker that took it over records it", entry_id
+        )
+        return None
+    return entry.status
+
+
+def run_due(limit=50, now=None):
+    """Carry out due entries, each at most once per call, until none is due; count outcomes."""
+    counts, seen = {}, set()
+    while len(seen) < limit:
+        # Finishing an entry can unblock the next one in its lane, so look again.
+        fresh = [i for i in _due_ids(now or utcnow(), limit) if i not in seen]
+        if not fresh:
+            break
+        for entry_id in fresh[: limit - len(seen)]:
+            seen.add(entry_id)
+            status = run_entry(entry_id, now)
+            if status:
+                counts[status] = counts.get(status, 0) + 1
+    return counts

@@ -1,0 +1,61 @@
+"""Mails to one participant: rendered from mail/<template>, queued on their mail lane and tagged
+with their id, so that leaving cancels what is unsent."""
+
+from datetime import timedelta
+
+from flask import render_template
+from sqlalchemy import or_, select
+
+from app.db import db, utcnow
+from app.links import external_url, manage_url
+from app.mail import queue_mail
+from app.models import OutboxEntry
+from app.outbox import lanes
+
+# A public form can be used to flood someone's inbox: one link mail per person per gap.
+RESEND_GAP = timedelta(minutes=10)
+
+
+def person_entries(person_id):
+    """Return a query for the outbox entries about one person (tagged, or on their mail lane)."""
+    return select(OutboxEntry).where(
+        or_(OutboxEntry.person_id == person_id, OutboxEntry.lane == lanes.person_mail(person_id))
+    )
+
+
+def mailed_recently(person, subject):
+    """Tell whether the same mail to this person was queued within the resend gap."""
+    query = (
+        person_entries(person.id)
+        .where(OutboxEntry.operation == "mail.send")
+        .where(OutboxEntry.payload["subject"].as_string() == subject)
+        .where(OutboxEntry.created_at > utcnow() - RESEND_GAP)
+        .limit(1)
+    )
+    return db.session.scalar(query) is not None
+
+
+def queue_person_mail(
+    programme, person, template, subject, *, html=False, dedupe_key=None, **context
+):
+    """Render mail/<template>.txt (and .html when html is set) for the person and queue it in
+    the caller's transaction; every mail carries the link to their own page."""
+    db.session.flush()  # the person needs an id for their links
+    context = {
+        "person": person,
+        "manage_url": manage_url(person),
+        "privacy_url": external_url("pages.privacy"),
+        **context,
+    }
+    text = render_template(f"mail/{template}.txt", **context)
+    html_part = render_template(f"mail/{template}.html", **context) if html else None
+    return queue_mail(
+        programme,
+        person.email,
+        subject,
+        text,
+        html=html_part,
+        lane=lanes.person_mail(person.id),
+        dedupe_key=dedupe_key,
+        person=person,
+    )

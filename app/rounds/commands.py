@@ -1,0 +1,88 @@
+"""`flask --app app pair [--dry-run] [--seed S]`: show the draw, store it, update the board."""
+
+import click
+from flask.cli import with_appcontext
+from sqlalchemy import select
+
+from app import outbox
+from app.db import db
+from app.models import OutboxEntry, current_programme
+from app.pairing import PoolTooSmall, parse_seed
+from app.rounds.apply import progress
+from app.rounds.service import PoolChanged, confirm_round, preview_round
+
+
+class SeedType(click.ParamType):
+    """A seed as people type it: decimal, or 16 hex digits."""
+
+    name = "seed"
+
+    def convert(self, value, param, ctx):
+        """Parse the seed or fail as a usage error."""
+        try:
+            return parse_seed(value)
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+def _print_plan(preview):
+    """Print the groups with organisations, who waits or sits out, and which rules bent."""
+    people, plan = preview.people, preview.plan
+    click.echo(f"Round {preview.number} · {preview.round_date} · seed {preview.seed}")
+    click.echo(f"Pool: {len(people)} people; meet by {preview.meet_by}")
+    for number, ids in enumerate(plan.groups, start=1):
+        names = " + ".join(f"{people[i].full_name} ({people[i].organisation})" for i in ids)
+        click.echo(f"  {number:>3}. {names}")
+    if plan.sits_out is not None:
+        click.echo(f"  Sits out: {people[plan.sits_out].full_name}")
+    for person, reason in preview.waiting:
+        click.echo(f"  Not in this round: {person.full_name} ({reason})")
+    for bend in plan.bent:
+        click.echo(f"  Rule bent ({bend.rule}): {bend.reason}")
+    if not plan.bent:
+        click.echo("  No rule had to bend.")
+
+
+def _apply_now(round_):
+    """Run the round's board update here, with a progress bar; the worker finishes it if we fail."""
+    query = select(OutboxEntry.id).where(
+        OutboxEntry.operation == "round.apply", OutboxEntry.status.in_(("pending", "running"))
+    )
+    entry_ids = list(db.session.scalars(query.order_by(OutboxEntry.id)))
+    with click.progressbar(length=round_.cards_total, label="Updating the board") as bar:
+        token = progress.set(lambda done, total: bar.update(done - bar.pos))
+        try:
+            for entry_id in entry_ids:
+                outbox.run_entry(entry_id)
+        finally:
+            progress.reset(token)
+    db.session.refresh(round_)
+
+
+@click.command("pair")
+@click.option("--dry-run", is_flag=True, help="Show the draw; change nothing anywhere.")
+@click.option("--seed", type=SeedType(), help="Reproduce a draw (decimal or 16 hex digits).")
+@with_appcontext
+def pair_command(dry_run, seed):
+    """Draw the next round's pairs, store them, move the cards and queue the introductions."""
+    programme = current_programme()
+    try:
+        preview = preview_round(programme, seed)
+    except PoolTooSmall as exc:
+        raise click.ClickException(f"No round: {exc}") from None
+    _print_plan(preview)
+    if dry_run:
+        click.echo("Dry run: nothing was stored, moved or sent.")
+        return
+    try:
+        round_, created = confirm_round(programme, preview.seed, preview.pool_hash, "cli")
+    except PoolChanged as exc:
+        raise click.ClickException(str(exc)) from None
+    if not created:
+        click.echo(f"Round {round_.number} was already made with this seed; nothing new.")
+    _apply_now(round_)
+    state = "on the board" if round_.status == "applied" else "stored; the worker will finish it"
+    click.echo(
+        f"Round {round_.number}: {len(round_.groups)} groups, {round_.cards_done}/"
+        f"{round_.cards_total} cards {state}; {len(round_.left_out)} left out."
+    )

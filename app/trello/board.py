@@ -1,0 +1,65 @@
+"""The board contract: the four lists exist, and Trello knows where to send webhooks."""
+
+from flask import current_app
+
+from app.db import db
+from app.models import current_programme
+from app.trello.gateway import get_gateway
+
+# Where Trello delivers the board's actions: the webhook receiver's path under PUBLIC_URL.
+WEBHOOK_PATH = "/webhooks/trello"
+LIST_KEYS = {
+    "signups": "LIST_SIGNUPS",
+    "matched": "LIST_MATCHED",
+    "shared": "LIST_SHARED",
+    "paused": "LIST_PAUSED",
+}
+
+
+def callback_url():
+    """Return the callback URL exactly as registered with Trello (and signed over by it)."""
+    return current_app.config["PUBLIC_URL"] + WEBHOOK_PATH
+
+
+def setup_board():
+    """Create the lists that are missing (reopening archived ones); return {key: (name, made)}."""
+    gateway = get_gateway()
+    programme = current_programme()
+    existing = {}
+    for trello_list in gateway.lists(filter="all"):
+        # An open list wins over an archived one of the same name.
+        if trello_list["name"] not in existing or not trello_list.get("closed"):
+            existing[trello_list["name"]] = trello_list
+    ids, report = {}, {}
+    for key, setting in LIST_KEYS.items():
+        name = current_app.config[setting]
+        found = existing.get(name)
+        if found is None:
+            found, outcome = gateway.create_list(name, pos="bottom"), "created"
+        elif found.get("closed"):
+            found, outcome = gateway.reopen_list(found["id"]), "reopened"
+        else:
+            outcome = "exists"
+        ids[key] = found["id"]
+        report[key] = (name, outcome)
+    programme.settings = {**(programme.settings or {}), "lists": ids}
+    db.session.commit()
+    return report
+
+
+def register_webhook():
+    """Make PUBLIC_URL/webhooks/trello deliver the board's actions; return (webhook, what done).
+
+    What was done is "registered", "reactivated" (Trello had disabled it after failed
+    deliveries) or "unchanged".
+    """
+    gateway = get_gateway()
+    board_id = current_app.config["TRELLO_BOARD_ID"]
+    url = callback_url()
+    for hook in gateway.webhooks():
+        if hook.get("callbackURL") == url and hook.get("idModel") == board_id:
+            if hook.get("active", True):
+                return hook, "unchanged"
+            return gateway.activate_webhook(hook["id"]), "reactivated"
+    hook = gateway.create_webhook(url, "UnMentoring", id_model=board_id)
+    return hook, "registered"

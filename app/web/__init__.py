@@ -1,0 +1,49 @@
+"""What every page shares: templates, CSRF, rate limits, security headers and error pages; and
+the service's own pages (start, privacy, health).
+
+security: headers and cookie · limits: per-address rate limits · errors: error pages ·
+pages: start and privacy · health: /healthz.
+"""
+
+from flask_wtf.csrf import CSRFProtect
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from app import vocabulary
+from app.web import errors, health, limits, pages, security
+from app.web.limits import limit_personal_links, limit_posts, limiter
+
+__all__ = ["csrf", "init_app", "limit_personal_links", "limit_posts", "limiter"]
+
+csrf = CSRFProtect()
+SERVICE_NAME = "UnMentoring"
+
+
+def init_app(app):
+    """Wire templates (ours, then GOV.UK Frontend's macros), CSRF, limits, headers and pages."""
+    app.jinja_loader = ChoiceLoader(
+        [
+            FileSystemLoader(app.root_path + "/templates"),
+            PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")}),
+        ]
+    )
+    # Words every template may need, from their one source.
+    app.jinja_env.globals.update(
+        CHANNELS=vocabulary.CHANNELS,
+        CHANNEL_LABELS=vocabulary.CHANNEL_LABELS,
+        FREQUENCIES=vocabulary.FREQUENCIES,
+        ANSWERS=vocabulary.BY_ANSWER,
+    )
+    if app.config.get("PROXY_HOPS"):
+        hops = app.config["PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+    # One CSRF token per session, however long the form stays open.
+    app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)
+    security.cookie_settings(app)
+    csrf.init_app(app)
+    limits.init_app(app)
+    app.context_processor(lambda: {"cspNonce": security.nonce(), "service_name": SERVICE_NAME})
+    app.after_request(security.security_headers)
+    errors.init_app(app)
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(health.bp)

@@ -1,0 +1,40 @@
+"""Processing a recorded Trello action: its handlers write only to the database and the outbox,
+so the webhook answers quickly and never calls Trello itself."""
+
+import logging
+
+from flask import current_app
+from sqlalchemy.exc import OperationalError
+
+from app.db import db, utcnow
+
+log = logging.getLogger(__name__)
+
+
+def router():
+    """Return the app's Router: every handler of every Trello action (see app.handlers)."""
+    return current_app.extensions["webhook_router"]
+
+
+def process(programme, event):
+    """Run the event's handlers inside the caller's transaction, which the caller commits.
+
+    So the action and everything it causes are stored together or not at all: a delivery that
+    fails half-way (the database locked) leaves nothing, and Trello's redelivery starts afresh.
+    A handler's own failure undoes only the handlers' work; the action is kept as failed and
+    reconcile repairs the board.
+    """
+    routes = router()
+    try:
+        with db.session.begin_nested():
+            for handle in routes.handlers_for(event.action_type):
+                handle(programme, event)
+    except OperationalError:
+        raise  # the database itself failed: the caller answers 503 and Trello delivers again
+    except Exception:  # a bad action is recorded, never a 500
+        log.exception("webhook action %s could not be processed", event.action_id)
+        event.status = "failed"
+    else:
+        event.status, event.processed_at = "processed", utcnow()
+    for scrub in routes.scrubbers_for(event.action_type):
+        scrub(event)

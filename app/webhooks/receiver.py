@@ -1,0 +1,82 @@
+"""Trello webhook receiver: check the signature on the raw bytes, record each action once."""
+
+import logging
+
+from flask import Blueprint, current_app, request
+from sqlalchemy.exc import IntegrityError
+
+from app.db import db
+from app.models import WebhookEvent, programme_for_board
+from app.trello.board import WEBHOOK_PATH, callback_url
+from app.webhooks.dispatch import process
+from app.webhooks.payloads import check_shape, parse_payload, storable
+from app.webhooks.signature import signature_is_valid
+
+bp = Blueprint("webhooks", __name__)
+log = logging.getLogger(__name__)
+MAX_BODY = 1024 * 1024
+
+
+@bp.route(WEBHOOK_PATH, methods=["HEAD"])
+def trello_check():
+    """Answer Trello's creation check; Flask adds HEAD only to GET routes, so it is listed here."""
+    return "", 200
+
+
+def _read_body():
+    """Return the raw body, or None when it is over the limit."""
+    length = request.content_length
+    if length is not None and length > MAX_BODY:
+        return None
+    body = request.stream.read(MAX_BODY + 1)
+    return None if len(body) > MAX_BODY else body
+
+
+@bp.post(WEBHOOK_PATH)
+def trello_delivery():
+    """Verify, then record the action once; never call Trello here and never answer 410."""
+    body = _read_body()
+    if body is None:
+        return "", 413
+    secret = current_app.config["TRELLO_API_SECRET"]
+    header = request.headers.get("X-Trello-Webhook", "")
+    if not signature_is_valid(secret, body, callback_url(), header):
+        return "", 401
+    try:
+        action = parse_payload(body)["action"]
+        action_id, action_type = str(action["id"]), str(action["type"])
+        board_id = check_shape(action)
+        storable(action_id, action_type, str(action.get("date", "")))
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
+        return "", 400
+    programme = programme_for_board(board_id) if isinstance(board_id, str) else None
+    if programme is None:
+        return "", 200
+    return _record(programme, action_id, action_type, action)
+
+
+def _record(programme, action_id, action_type, action):
+    """Store the action by id; a repeat delivery is acknowledged and ignored."""
+    if db.session.query(WebhookEvent.id).filter_by(action_id=action_id[:24]).first():
+        return "", 200
+    event = WebhookEvent(
+        programme_id=programme.id,
+        action_id=action_id[:24],
+        action_type=action_type[:64],
+        action_date=str(action.get("date", ""))[:40],
+        payload=action,
+    )
+    db.session.add(event)
+    try:
+        db.session.flush()
+        # Database and outbox writes only: slow work (Trello calls, mail) waits for the worker.
+        # One commit stores the action with what it caused, so a redelivery never finds it
+        # recorded but unprocessed.
+        process(programme, event)
+        db.session.commit()
+    except IntegrityError:
+        # The same action arrived twice at once; the other request recorded it.
+        db.session.rollback()
+        return "", 200
+    log.info("webhook action %s (%s) recorded", action_id, action_type)
+    return "", 200

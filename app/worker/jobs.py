@@ -1,0 +1,33 @@
+"""Timed jobs the worker runs on every loop, apart from the outbox: due dates, not queued work."""
+
+import logging
+from datetime import timedelta
+
+from app.db import db, utcnow
+from app.followup.reminders import send_reminders
+from app.models import current_programme
+from app.people.erasure import erase_unconfirmed
+from app.people.lifecycle import unpause_due
+from app.worker.reconcile import run_if_due as reconcile_if_due
+
+log = logging.getLogger(__name__)
+# Matches the privacy notice: unconfirmed sign-ups are erased after this long.
+UNCONFIRMED_KEPT = timedelta(days=30)
+
+
+def run_timed_jobs(now=None):
+    """Bring back paused people, erase stale sign-ups, send round reminders, reconcile."""
+    now = now or utcnow()
+    programme = current_programme()
+    counts = {
+        "back from pause": unpause_due(programme, now.date()),
+        "unconfirmed erased": erase_unconfirmed(programme, now - UNCONFIRMED_KEPT),
+        "groups reminded": send_reminders(programme, now),
+    }
+    db.session.commit()
+    # Not counted: one reconcile per ten minutes, however many workers run; it prints nothing.
+    reconcile_if_due(programme, now)
+    counts = {name: n for name, n in counts.items() if n}
+    if counts:
+        log.info("timed jobs: %s", counts)
+    return counts
