@@ -52,6 +52,7 @@ run: migrate
 lint: install
 	$(VENV)/bin/ruff format --check app tests
 	$(VENV)/bin/ruff check app tests
+	$(VENV)/bin/lint-imports --config pyproject.toml --no-cache
 
 # Known vulnerabilities in the pinned packages fail the build; no network only skips, saying so.
 audit: install
