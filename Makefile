@@ -50,8 +50,8 @@ run: migrate
 	$(FLASK) dev
 
 lint: install
-	$(VENV)/bin/ruff format --check app tests
-	$(VENV)/bin/ruff check app tests
+	$(VENV)/bin/ruff format --check app tests trello_sandbox
+	$(VENV)/bin/ruff check app tests trello_sandbox
 
 # Known vulnerabilities in the pinned packages fail the build; no network only skips, saying so.
 audit: install

@@ -2,7 +2,7 @@
 
 import os
 
-from app.sandbox import constants as sandbox
+from trello_sandbox import constants as sandbox
 
 
 def _env(name, default=None):

@@ -10,7 +10,7 @@ import click
 import requests
 
 from app.board import register_webhook, setup_board
-from app.sandbox import constants
+from trello_sandbox import constants
 
 
 def _wait_for(url, what, process, seconds=30):
@@ -46,7 +46,7 @@ def run_all(app, rate_limits=True):
     try:
         if config["SANDBOX"]:
             state = os.path.join(app.instance_path, "sandbox.sqlite3")
-            args = ["-m", "app.sandbox", "--port", str(config["SANDBOX_PORT"]), "--state", state]
+            args = ["-m", "trello_sandbox", "--port", str(config["SANDBOX_PORT"]), "--state", state]
             args += ["--app-url", config["PUBLIC_URL"]]  # the board page hosts its Power-Up
             children.append(_start(args + ([] if rate_limits else ["--no-rate-limits"])))
             _wait_for(config["SANDBOX_URL"] + "/", "The sandbox", children[-1])

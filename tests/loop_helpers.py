@@ -12,8 +12,8 @@ from app.loop.models import CheckIn, Output
 from app.models import Person
 from app.programmes import current_programme
 from app.rounds.models import Round
-from app.sandbox import constants
 from tests.test_rounds import add_people
+from trello_sandbox import constants
 
 NORMAL = constants.NORMAL_MEMBER_ID
 _LINK = re.compile(r"https?://\S+/me/([A-Za-z0-9_.\-]+)/(checkin|output)")

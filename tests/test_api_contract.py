@@ -21,11 +21,11 @@ from schemathesis.checks import (
 from app import powerup_api
 from app.db import db
 from app.models import Person
-from app.sandbox import constants
 from tests import test_rounds
 from tests.fuzz_helpers import budget, state
 from tests.round_helpers import add_people
 from tests.test_powerup_api import forged_token
+from trello_sandbox import constants
 
 board = test_rounds.board  # the set-up board fixture the rounds tests use
 

@@ -12,10 +12,10 @@ from app import create_app, outbox, trello_gateway
 from app.db import db
 from app.models import OutboxEntry, WebhookEvent, utcnow
 from app.programmes import current_programme
-from app.sandbox.server import SandboxServer
 from app.trello_gateway import get_gateway
 from app.trello_writes import queue_update_card
 from tests.conftest import _dispose, _test_config, free_port
+from trello_sandbox.server import SandboxServer
 
 
 def _later():

@@ -14,9 +14,9 @@ from app.db import db
 from app.models import Person
 from app.programmes import current_programme
 from app.rounds.models import Round
-from app.sandbox import constants
 from tests import test_rounds
 from tests.test_rounds import add_people
+from trello_sandbox import constants
 
 board = test_rounds.board  # the set-up board fixture the rounds tests use
 

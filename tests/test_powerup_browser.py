@@ -14,9 +14,9 @@ from app.db import db
 from app.models import Person, utcnow
 from app.programmes import current_programme
 from app.rounds.models import GroupMember
-from app.sandbox import constants
 from tests import test_rounds
 from tests.browser_fixtures import axe_violations
+from trello_sandbox import constants
 
 board = test_rounds.board  # the set-up board fixture the rounds tests use
 # Every run saves its screenshots; the README's copies in powerup/screenshots/ are refreshed

@@ -8,7 +8,6 @@ from sqlalchemy import select
 from app.board import register_webhook
 from app.db import db
 from app.models import OutboxEntry, WebhookEvent
-from app.sandbox.constants import NORMAL_MEMBER_ID
 from tests.signup_helpers import (
     board_lists,
     links_in,
@@ -17,6 +16,7 @@ from tests.signup_helpers import (
     run_worker,
     signed_up_and_confirmed,
 )
+from trello_sandbox.constants import NORMAL_MEMBER_ID
 
 DESC = "Met at LocalGovCamp.\nEmail: grace@example.org\nPhone: 020 7946 0018\nOrganisation: Navy"
 

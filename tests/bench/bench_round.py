@@ -14,8 +14,8 @@ from app.db import db
 from app.models import Person, utcnow
 from app.programmes import current_programme
 from app.rounds.service import confirm_round
-from app.sandbox import constants
-from app.sandbox.server import SandboxServer
+from trello_sandbox import constants
+from trello_sandbox.server import SandboxServer
 
 PEOPLE = 500
 AUTH = {"key": constants.API_KEY, "token": constants.API_TOKEN}

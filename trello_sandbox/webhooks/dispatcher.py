@@ -11,7 +11,7 @@ import time
 
 import requests
 
-from app.sandbox.ids import now_iso
+from trello_sandbox.model.ids import now_iso
 
 WEBHOOK_FIELDS = (
     "id",

@@ -2,12 +2,12 @@
 
 from flask import jsonify, request
 
-from app.sandbox import cardextras, queries
-from app.sandbox.boardops import create_label, lookup
-from app.sandbox.cardops import UPDATE_ORDER, create_card, delete_card, update_card
-from app.sandbox.errors import TrelloError, invalid
-from app.sandbox.rest import actor, bp, params, sandbox
-from app.sandbox.shapes import board_json, list_json, pick
+from trello_sandbox.api.gate import actor, bp, params, sandbox
+from trello_sandbox.model import card_extras, queries
+from trello_sandbox.model.boards import create_label, lookup
+from trello_sandbox.model.cards import UPDATE_ORDER, create_card, delete_card, update_card
+from trello_sandbox.model.errors import TrelloError, invalid
+from trello_sandbox.model.shapes import board_json, list_json, pick
 
 UPDATE_FIELDS = UPDATE_ORDER + ("idLabels", "idMembers", "subscribed")
 
@@ -73,7 +73,7 @@ def get_card_actions(ref):
 @bp.post("/cards/<ref>/actions/comments")
 def post_comment(ref):
     """Comment on a card; answer the commentCard action."""
-    return jsonify(cardextras.add_comment(sandbox(), actor(), ref, params().get("text")))
+    return jsonify(card_extras.add_comment(sandbox(), actor(), ref, params().get("text")))
 
 
 @bp.get("/cards/<ref>/attachments")
@@ -90,7 +90,7 @@ def post_attachment(ref):
     if request.files:
         raise TrelloError(400, "the sandbox takes links only, not file uploads")
     args = params()
-    attached = cardextras.add_attachment(
+    attached = card_extras.add_attachment(
         sandbox(), actor(), ref, args.get("url"), args.get("name"), args.get("mimeType")
     )
     return jsonify(attached)
@@ -101,27 +101,27 @@ def get_attachment(ref, attachment_id):
     """Return one attachment of a card."""
     store = sandbox().store
     card = lookup(store, "card", ref)
-    attached = cardextras.card_attachment(store, card, attachment_id)
+    attached = card_extras.card_attachment(store, card, attachment_id)
     return jsonify(pick(attached, params().get("fields")))
 
 
 @bp.delete("/cards/<ref>/attachments/<attachment_id>")
 def delete_attachment(ref, attachment_id):
     """Remove an attachment from a card."""
-    cardextras.remove_attachment(sandbox(), actor(), ref, attachment_id)
+    card_extras.remove_attachment(sandbox(), actor(), ref, attachment_id)
     return jsonify({"limits": {}})
 
 
 @bp.post("/cards/<ref>/idLabels")
 def post_card_label(ref):
     """Put a label on a card; answer the card's idLabels."""
-    return jsonify(cardextras.add_label(sandbox(), actor(), ref, params().get("value")))
+    return jsonify(card_extras.add_label(sandbox(), actor(), ref, params().get("value")))
 
 
 @bp.delete("/cards/<ref>/idLabels/<label_id>")
 def delete_card_label(ref, label_id):
     """Take a label off a card; answer the card's idLabels."""
-    return jsonify(cardextras.remove_label(sandbox(), actor(), ref, label_id))
+    return jsonify(card_extras.remove_label(sandbox(), actor(), ref, label_id))
 
 
 @bp.post("/cards/<ref>/labels")
@@ -130,7 +130,7 @@ def post_new_card_label(ref):
     sb, args, member_id = sandbox(), params(), actor()
     card = lookup(sb.store, "card", ref)
     label = create_label(sb, member_id, card["idBoard"], args.get("name"), args.get("color"))
-    return jsonify(cardextras.add_label(sb, member_id, card["id"], label["id"]))
+    return jsonify(card_extras.add_label(sb, member_id, card["id"], label["id"]))
 
 
 @bp.get("/cards/<ref>/list")

@@ -10,7 +10,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 
-from app.sandbox import constants
+from trello_sandbox import constants
 
 DEFAULT_TTL = 15 * 60  # the t.jwt() example in Trello's docs lives 15 minutes
 

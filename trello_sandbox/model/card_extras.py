@@ -1,9 +1,9 @@
 """Comments, link attachments and labels on cards, each recording its action."""
 
-from app.sandbox import actions, board_actions, checks, ids
-from app.sandbox.boardops import card_context, lookup
-from app.sandbox.checks import URL_RE, place
-from app.sandbox.errors import TrelloError, invalid, not_found
+from trello_sandbox.model import actions, board_actions, checks, ids
+from trello_sandbox.model.boards import card_context, lookup
+from trello_sandbox.model.checks import URL_RE, place
+from trello_sandbox.model.errors import TrelloError, invalid, not_found
 
 
 def add_comment(sb, member_id, card_ref, text):

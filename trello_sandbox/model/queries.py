@@ -1,9 +1,9 @@
 """Read-side helpers: filtering, ordering and shaping cards, lists and actions as Trello answers."""
 
-from app.sandbox import ids
-from app.sandbox.boardops import labels_by_id, lists_by_id
-from app.sandbox.errors import invalid
-from app.sandbox.shapes import card_json, list_json, pick
+from trello_sandbox.model import ids
+from trello_sandbox.model.boards import labels_by_id, lists_by_id
+from trello_sandbox.model.errors import invalid
+from trello_sandbox.model.shapes import card_json, list_json, pick
 
 CARD_FILTERS = ("all", "closed", "open", "visible")
 LIST_FILTERS = ("all", "closed", "open")

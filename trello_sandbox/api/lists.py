@@ -2,13 +2,13 @@
 
 from flask import g, jsonify, request
 
-from app.sandbox import queries
-from app.sandbox.boardops import create_label, labels_by_id, lookup
-from app.sandbox.boardops import create_list as make_list
-from app.sandbox.boardops import update_list as change_list
-from app.sandbox.errors import TrelloError, invalid, not_found
-from app.sandbox.rest import actor, bp, params, sandbox
-from app.sandbox.shapes import board_json, list_json, member_json
+from trello_sandbox.api.gate import actor, bp, params, sandbox
+from trello_sandbox.model import queries
+from trello_sandbox.model.boards import create_label, labels_by_id, lookup
+from trello_sandbox.model.boards import create_list as make_list
+from trello_sandbox.model.boards import update_list as change_list
+from trello_sandbox.model.errors import TrelloError, invalid, not_found
+from trello_sandbox.model.shapes import board_json, list_json, member_json
 
 LIST_FIELDS = ("name", "closed", "pos", "subscribed")
 

@@ -2,8 +2,8 @@
 
 from flask import Blueprint, jsonify, request
 
-from app.sandbox import ids
-from app.sandbox.rest import sandbox
+from trello_sandbox.api.gate import sandbox
+from trello_sandbox.model import ids
 
 bp = Blueprint("sandbox_control", __name__, url_prefix="/sandbox")
 

@@ -7,8 +7,9 @@ from http import HTTPStatus
 
 from flask import Blueprint, Response, current_app, g, jsonify, request
 
-from app.sandbox import constants, ids
-from app.sandbox.errors import TrelloError, invalid
+from trello_sandbox import constants
+from trello_sandbox.model import ids
+from trello_sandbox.model.errors import TrelloError, invalid
 
 bp = Blueprint("trello_api", __name__, url_prefix="/1")
 OAUTH_PAIR = re.compile(r'(\w+)="([^"]*)"')

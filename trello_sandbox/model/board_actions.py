@@ -1,6 +1,13 @@
 """Trello actions about the board itself: lists, labels, and labels on cards."""
 
-from app.sandbox.actions import board_ref, build, card_entity, card_ref, list_entity, list_ref
+from trello_sandbox.model.actions import (
+    board_ref,
+    build,
+    card_entity,
+    card_ref,
+    list_entity,
+    list_ref,
+)
 
 
 def card_label(member, card, board, label, removed=False):

@@ -1,6 +1,6 @@
 """Trello actions in the exact shape webhooks deliver them (see shared/trello-payloads)."""
 
-from app.sandbox.ids import new_id, now_iso
+from trello_sandbox.model.ids import new_id, now_iso
 
 COMMENT_LIMITS = {
     "reactions": {

@@ -5,7 +5,7 @@ import threading
 
 from werkzeug.serving import WSGIRequestHandler, make_server
 
-from app.sandbox import create_sandbox_app
+from trello_sandbox import create_sandbox_app
 
 
 class _TrackedHandler(WSGIRequestHandler):

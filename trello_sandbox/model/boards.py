@@ -1,9 +1,9 @@
 """Board-level state: lookups, the webhook model, lists, labels, and a card's write context."""
 
-from app.sandbox import board_actions, ids
-from app.sandbox.checks import as_bool, place, require_writer
-from app.sandbox.errors import TrelloError, invalid, not_found
-from app.sandbox.shapes import (
+from trello_sandbox.model import board_actions, ids
+from trello_sandbox.model.checks import as_bool, place, require_writer
+from trello_sandbox.model.errors import TrelloError, invalid, not_found
+from trello_sandbox.model.shapes import (
     LABEL_NAME_KEYS,
     board_json,
     card_json,

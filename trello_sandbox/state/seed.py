@@ -1,6 +1,7 @@
 """The first state of a sandbox: four members and an empty board, as Trello would have them."""
 
-from app.sandbox import constants, ids
+from trello_sandbox import constants
+from trello_sandbox.model import ids
 
 BOARD_PREFS = {
     "permissionLevel": "private",

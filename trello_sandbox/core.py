@@ -2,13 +2,13 @@
 
 import functools
 
-from app.sandbox import constants
-from app.sandbox.boardops import model_json
-from app.sandbox.jwtkeys import JwtKeys
-from app.sandbox.limits import Faults, RateLimiter
-from app.sandbox.seed import seed
-from app.sandbox.store import Store
-from app.sandbox.webhooks import Dispatcher
+from trello_sandbox import constants
+from trello_sandbox.jwt_keys import JwtKeys
+from trello_sandbox.model.boards import model_json
+from trello_sandbox.rate_limits import Faults, RateLimiter
+from trello_sandbox.state.seed import seed
+from trello_sandbox.state.store import Store
+from trello_sandbox.webhooks.dispatcher import Dispatcher
 
 
 class Sandbox:

@@ -2,8 +2,8 @@
 
 import re
 
-from app.sandbox import ids
-from app.sandbox.errors import UNAUTHORIZED, TrelloError, invalid
+from trello_sandbox.model import ids
+from trello_sandbox.model.errors import UNAUTHORIZED, TrelloError, invalid
 
 STEP = 65536.0  # Trello's gap between positions
 URL_RE = re.compile(r"^https?://\S+$", re.IGNORECASE)

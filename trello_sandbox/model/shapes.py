@@ -1,6 +1,6 @@
 """Trello's JSON shapes, built from stored documents: boards, lists, cards, labels, members."""
 
-from app.sandbox import ids
+from trello_sandbox.model import ids
 
 LABEL_NAME_KEYS = [
     f"{color}{shade}"

@@ -5,13 +5,13 @@ import re
 from flask import Blueprint, jsonify, redirect, render_template, request, url_for
 from markupsafe import Markup, escape
 
-from app.sandbox import constants
-from app.sandbox.boardops import create_list, labels_by_id
-from app.sandbox.cardextras import add_attachment, add_comment
-from app.sandbox.cardops import create_card, update_card
-from app.sandbox.errors import TrelloError
-from app.sandbox.powerup import app_url
-from app.sandbox.rest import sandbox
+from trello_sandbox import constants
+from trello_sandbox.api.gate import sandbox
+from trello_sandbox.model.boards import create_list, labels_by_id
+from trello_sandbox.model.card_extras import add_attachment, add_comment
+from trello_sandbox.model.cards import create_card, update_card
+from trello_sandbox.model.errors import TrelloError
+from trello_sandbox.powerup_host.routes import app_url
 
 bp = Blueprint("sandbox_pages", __name__, template_folder="templates")
 # A Markdown link, or a bare URL that stops before an escaped quote or angle bracket.

@@ -1,10 +1,10 @@
 """Card writes: create, the one-call update, delete; each records Trello's actions."""
 
-from app.sandbox import actions, ids
-from app.sandbox.boardops import card_context, lists_by_id
-from app.sandbox.cardextras import add_attachment, add_label, remove_label
-from app.sandbox.checks import URL_RE, as_bool, date, id_list, place, require_writer, text
-from app.sandbox.errors import invalid
+from trello_sandbox.model import actions, ids
+from trello_sandbox.model.boards import card_context, lists_by_id
+from trello_sandbox.model.card_extras import add_attachment, add_label, remove_label
+from trello_sandbox.model.checks import URL_RE, as_bool, date, id_list, place, require_writer, text
+from trello_sandbox.model.errors import invalid
 
 # The order Trello's separate updateCard actions come in when one PUT changes several fields.
 UPDATE_ORDER = ("idList", "pos", "name", "desc", "closed", "due", "dueComplete", "start")

@@ -3,11 +3,11 @@
 import requests
 from flask import current_app, g, jsonify
 
-from app.sandbox import ids
-from app.sandbox.checks import URL_RE, as_bool
-from app.sandbox.errors import TrelloError, invalid, not_found
-from app.sandbox.rest import bp, params, sandbox
-from app.sandbox.webhooks import webhook_json
+from trello_sandbox.api.gate import bp, params, sandbox
+from trello_sandbox.model import ids
+from trello_sandbox.model.checks import URL_RE, as_bool
+from trello_sandbox.model.errors import TrelloError, invalid, not_found
+from trello_sandbox.webhooks.dispatcher import webhook_json
 
 BATCH_MAX = 10
 MODEL_KINDS = ("board", "card", "list", "member")

@@ -2,11 +2,11 @@
 
 from flask import jsonify
 
-from app.sandbox import queries
-from app.sandbox.boardops import create_label, create_list, labels_by_id, lookup
-from app.sandbox.errors import invalid
-from app.sandbox.rest import actor, bp, params, sandbox
-from app.sandbox.shapes import board_json, card_json, list_json, member_json, pick
+from trello_sandbox.api.gate import actor, bp, params, sandbox
+from trello_sandbox.model import queries
+from trello_sandbox.model.boards import create_label, create_list, labels_by_id, lookup
+from trello_sandbox.model.errors import invalid
+from trello_sandbox.model.shapes import board_json, card_json, list_json, member_json, pick
 
 
 def _board(ref):

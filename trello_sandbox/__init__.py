@@ -4,9 +4,9 @@ import importlib
 
 from flask import Flask
 
-from app.sandbox.core import Sandbox
+from trello_sandbox.core import Sandbox
 
-API_MODULES = ("api_boards", "api_cards", "api_lists", "api_misc")
+API_MODULES = ("boards", "cards", "lists", "webhooks")
 
 
 def create_sandbox_app(
@@ -35,12 +35,15 @@ def create_sandbox_app(
         timeout=webhook_timeout,
     )
 
-    from app.sandbox import control, pages, powerup, rest
+    from trello_sandbox.api import gate
+    from trello_sandbox.control import routes as control
+    from trello_sandbox.pages import views as pages
+    from trello_sandbox.powerup_host import routes as powerup
 
     for module in API_MODULES:
-        importlib.import_module(f"app.sandbox.{module}")  # each adds its routes to rest.bp
+        importlib.import_module(f"trello_sandbox.api.{module}")  # each adds its routes to gate.bp
 
-    app.register_blueprint(rest.bp)
+    app.register_blueprint(gate.bp)
     app.register_blueprint(control.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(powerup.bp)

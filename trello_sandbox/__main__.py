@@ -1,15 +1,15 @@
-"""Serve the Trello sandbox: python -m app.sandbox --port 5001 --state instance/sandbox.sqlite3."""
+"""Serve the Trello sandbox: python -m trello_sandbox --port 5001 --state FILE.sqlite3."""
 
 import argparse
 
 from werkzeug.serving import make_server
 
-from app.sandbox import constants, create_sandbox_app
+from trello_sandbox import constants, create_sandbox_app
 
 
 def main(argv=None):
     """Serve the sandbox until interrupted, after printing where it is."""
-    parser = argparse.ArgumentParser(prog="python -m app.sandbox", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m trello_sandbox", description=__doc__)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=constants.DEFAULT_PORT)
     parser.add_argument("--state", default=None, help="SQLite file (default: in memory)")
