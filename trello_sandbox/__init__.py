@@ -1,12 +1,24 @@
 """An embedded Trello-compatible sandbox: REST subset, signed webhooks, JWTs, board, mail."""
 
-import importlib
-
 from flask import Flask
 
+from trello_sandbox.api import boards, cards, gate, lists, webhooks
+from trello_sandbox.control import routes as control
 from trello_sandbox.core import Sandbox
+from trello_sandbox.pages import views as pages
+from trello_sandbox.powerup_host import routes as powerup_host
 
-API_MODULES = ("boards", "cards", "lists", "webhooks")
+# Everything the sandbox serves. The gate comes first: its hooks run before every /1/ route.
+BLUEPRINTS = (
+    gate.bp,
+    boards.bp,
+    cards.bp,
+    lists.bp,
+    webhooks.bp,
+    control.bp,
+    pages.bp,
+    powerup_host.bp,
+)
 
 
 def create_sandbox_app(
@@ -34,17 +46,6 @@ def create_sandbox_app(
         retry_delays=webhook_retry_delays,
         timeout=webhook_timeout,
     )
-
-    from trello_sandbox.api import gate
-    from trello_sandbox.control import routes as control
-    from trello_sandbox.pages import views as pages
-    from trello_sandbox.powerup_host import routes as powerup
-
-    for module in API_MODULES:
-        importlib.import_module(f"trello_sandbox.api.{module}")  # each adds its routes to gate.bp
-
-    app.register_blueprint(gate.bp)
-    app.register_blueprint(control.bp)
-    app.register_blueprint(pages.bp)
-    app.register_blueprint(powerup.bp)
+    for blueprint in BLUEPRINTS:
+        app.register_blueprint(blueprint)
     return app

@@ -2,6 +2,8 @@
 
 import functools
 
+from flask import current_app
+
 from trello_sandbox import constants
 from trello_sandbox.jwt_keys import JwtKeys
 from trello_sandbox.model.boards import model_json
@@ -43,3 +45,8 @@ class Sandbox:
         self.store.put("action", action, board=action["data"]["board"]["id"], parent=card.get("id"))
         model = functools.partial(model_json, self.store)
         self.store.after_commit(lambda: self.dispatcher.enqueue(action, model))
+
+
+def sandbox():
+    """Return the Sandbox behind the current app (create_sandbox_app keeps it in extensions)."""
+    return current_app.extensions["sandbox"]

@@ -1,12 +1,15 @@
 """GET/POST under /1/boards/: the board, its lists, cards, labels, members and actions."""
 
-from flask import jsonify
+from flask import Blueprint, jsonify
 
-from trello_sandbox.api.gate import actor, bp, params, sandbox
+from trello_sandbox.api.call import actor, params
+from trello_sandbox.core import sandbox
 from trello_sandbox.model import queries
 from trello_sandbox.model.boards import create_label, create_list, labels_by_id, lookup
 from trello_sandbox.model.errors import invalid
 from trello_sandbox.model.shapes import board_json, card_json, list_json, member_json, pick
+
+bp = Blueprint("trello_boards", __name__, url_prefix="/1")
 
 
 def _board(ref):

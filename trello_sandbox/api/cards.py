@@ -1,14 +1,16 @@
 """Routes under /1/cards: create, read, the one-call PUT, delete, comments, attachments, labels."""
 
-from flask import jsonify, request
+from flask import Blueprint, jsonify, request
 
-from trello_sandbox.api.gate import actor, bp, params, sandbox
+from trello_sandbox.api.call import actor, params
+from trello_sandbox.core import sandbox
 from trello_sandbox.model import card_extras, queries
 from trello_sandbox.model.boards import create_label, lookup
 from trello_sandbox.model.cards import UPDATE_ORDER, create_card, delete_card, update_card
 from trello_sandbox.model.errors import TrelloError, invalid
 from trello_sandbox.model.shapes import board_json, list_json, pick
 
+bp = Blueprint("trello_cards", __name__, url_prefix="/1")
 UPDATE_FIELDS = UPDATE_ORDER + ("idLabels", "idMembers", "subscribed")
 
 

@@ -1,16 +1,18 @@
 """The /1/ gate every API call passes: faults, no GET body, auth, rate limits, the log."""
 
-import json
 import re
 import time
 from http import HTTPStatus
 
-from flask import Blueprint, Response, current_app, g, jsonify, request
+from flask import Blueprint, Response, g, jsonify, request
 
 from trello_sandbox import constants
+from trello_sandbox.api.call import params
+from trello_sandbox.core import sandbox
 from trello_sandbox.model import ids
-from trello_sandbox.model.errors import TrelloError, invalid
+from trello_sandbox.model.errors import TrelloError
 
+# No routes of its own: its app-wide hooks and error handlers stand before every /1/ route.
 bp = Blueprint("trello_api", __name__, url_prefix="/1")
 OAUTH_PAIR = re.compile(r'(\w+)="([^"]*)"')
 PUBLIC_PATHS = ("/1/resource/jwt-public-keys",)
@@ -18,39 +20,9 @@ PUBLIC_PATHS = ("/1/resource/jwt-public-keys",)
 MALFORMED_BODY = '{"id":"5a4db0a4d0000000000000b1","name":"UnMen'
 
 
-def sandbox():
-    """Return the Sandbox behind the current app."""
-    return current_app.extensions["sandbox"]
-
-
 def text_response(status, text):
     """Return a text/plain answer as Trello gives its errors."""
     return Response(text, status=status, mimetype="text/plain")
-
-
-def params():
-    """Return the call's arguments: query string, then form body, then JSON body (None dropped)."""
-    if "params" not in g:
-        merged = request.args.to_dict()
-        merged.update(request.form.to_dict())
-        raw = request.get_data(cache=True)
-        if raw and request.mimetype == "application/json":
-            try:
-                body = json.loads(raw)
-            except ValueError:
-                raise TrelloError(400, "invalid JSON") from None
-            if isinstance(body, dict):
-                merged.update(body)
-        g.params = {key: value for key, value in merged.items() if value is not None}
-    return g.params
-
-
-def actor():
-    """Return the member a write is made by: the token's, or X-Sandbox-Member's for tests."""
-    member_id = request.headers.get("X-Sandbox-Member") or g.member_id
-    if not ids.is_id(member_id) or sandbox().store.get("member", member_id) is None:
-        raise invalid("X-Sandbox-Member")
-    return member_id
 
 
 def _credentials():

@@ -1,8 +1,9 @@
 """Routes under /1/lists, /1/labels and /1/members."""
 
-from flask import g, jsonify, request
+from flask import Blueprint, g, jsonify, request
 
-from trello_sandbox.api.gate import actor, bp, params, sandbox
+from trello_sandbox.api.call import actor, params
+from trello_sandbox.core import sandbox
 from trello_sandbox.model import queries
 from trello_sandbox.model.boards import create_label, labels_by_id, lookup
 from trello_sandbox.model.boards import create_list as make_list
@@ -10,6 +11,7 @@ from trello_sandbox.model.boards import update_list as change_list
 from trello_sandbox.model.errors import TrelloError, invalid, not_found
 from trello_sandbox.model.shapes import board_json, list_json, member_json
 
+bp = Blueprint("trello_lists", __name__, url_prefix="/1")
 LIST_FIELDS = ("name", "closed", "pos", "subscribed")
 
 

@@ -1,14 +1,16 @@
 """Webhooks, /1/batch and the published JWT key."""
 
 import requests
-from flask import current_app, g, jsonify
+from flask import Blueprint, current_app, g, jsonify
 
-from trello_sandbox.api.gate import bp, params, sandbox
+from trello_sandbox.api.call import params
+from trello_sandbox.core import sandbox
 from trello_sandbox.model import ids
 from trello_sandbox.model.checks import URL_RE, as_bool
 from trello_sandbox.model.errors import TrelloError, invalid, not_found
 from trello_sandbox.webhooks.dispatcher import webhook_json
 
+bp = Blueprint("trello_webhooks", __name__, url_prefix="/1")
 BATCH_MAX = 10
 MODEL_KINDS = ("board", "card", "list", "member")
 

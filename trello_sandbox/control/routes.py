@@ -2,7 +2,7 @@
 
 from flask import Blueprint, jsonify, request
 
-from trello_sandbox.api.gate import sandbox
+from trello_sandbox.core import sandbox
 from trello_sandbox.model import ids
 
 bp = Blueprint("sandbox_control", __name__, url_prefix="/sandbox")

@@ -6,7 +6,7 @@ from flask import Blueprint, jsonify, redirect, render_template, request, url_fo
 from markupsafe import Markup, escape
 
 from trello_sandbox import constants
-from trello_sandbox.api.gate import sandbox
+from trello_sandbox.core import sandbox
 from trello_sandbox.model.boards import create_list, labels_by_id
 from trello_sandbox.model.card_extras import add_attachment, add_comment
 from trello_sandbox.model.cards import create_card, update_card
