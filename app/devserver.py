@@ -10,7 +10,6 @@ import click
 import requests
 
 from app.board import register_webhook, setup_board
-from trello_sandbox import constants
 
 
 def _wait_for(url, what, process, seconds=30):
@@ -72,7 +71,7 @@ def run_all(app, rate_limits=True):
 
 
 def _print_urls(app):
-    """Print where to go, and the sandbox's (not secret) credentials for curl or py-trello."""
+    """Print where to go, and the app's (not secret) sandbox credentials for curl or py-trello."""
     config = app.config
     lines = [
         "",
@@ -87,9 +86,9 @@ def _print_urls(app):
             f"  Sandbox board:       {sandbox}/sandbox/board",
             f"  Sandbox mail outbox: {sandbox}/sandbox/mail",
             f"  Sandbox API base:    {config['TRELLO_API_BASE']}",
-            f"  Sandbox API key:     {constants.API_KEY}",
-            f"  Sandbox token:       {constants.API_TOKEN}",
-            f"  Sandbox webhook secret: {constants.API_SECRET}",
+            f"  Sandbox API key:     {config['TRELLO_API_KEY']}",
+            f"  Sandbox token:       {config['TRELLO_TOKEN']}",
+            f"  Sandbox webhook secret: {config['TRELLO_API_SECRET']}",
             "  (sandbox-only values, not secrets)",
         ]
     lines.append("Press Ctrl-C to stop.")
