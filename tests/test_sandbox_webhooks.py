@@ -6,7 +6,7 @@ import hmac
 import json
 
 from trello_sandbox import constants
-from trello_sandbox.webhooks.dispatcher import sign
+from trello_sandbox.webhooks.payload import sign
 
 
 def _hook(sandbox, url, id_model=None):

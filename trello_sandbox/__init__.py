@@ -2,19 +2,36 @@
 
 from flask import Flask
 
-from trello_sandbox.api import boards, cards, gate, lists, webhooks
+from trello_sandbox.api import (
+    batch,
+    boards,
+    card_extras,
+    cards,
+    gate,
+    jwt_public_keys,
+    labels,
+    lists,
+    members,
+    webhooks,
+)
 from trello_sandbox.control import routes as control
 from trello_sandbox.core import Sandbox
-from trello_sandbox.pages import views as pages
+from trello_sandbox.pages import routes as pages
 from trello_sandbox.powerup_host import routes as powerup_host
 
-# Everything the sandbox serves. The gate comes first: its hooks run before every /1/ route.
+# Everything the sandbox serves: the /1/ gate (no routes; its app-wide hooks stand before every
+# /1/ route), Trello's resources, then the sandbox's own controls, pages and Power-Up host.
 BLUEPRINTS = (
     gate.bp,
     boards.bp,
-    cards.bp,
     lists.bp,
+    cards.bp,
+    card_extras.bp,
+    labels.bp,
+    members.bp,
     webhooks.bp,
+    batch.bp,
+    jwt_public_keys.bp,
     control.bp,
     pages.bp,
     powerup_host.bp,

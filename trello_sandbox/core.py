@@ -5,9 +5,10 @@ import functools
 from flask import current_app
 
 from trello_sandbox import constants
+from trello_sandbox.faults import Faults
 from trello_sandbox.jwt_keys import JwtKeys
 from trello_sandbox.model.boards import model_json
-from trello_sandbox.rate_limits import Faults, RateLimiter
+from trello_sandbox.rate_limits import RateLimiter
 from trello_sandbox.state.seed import seed
 from trello_sandbox.state.store import Store
 from trello_sandbox.webhooks.dispatcher import Dispatcher

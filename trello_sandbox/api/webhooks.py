@@ -1,17 +1,16 @@
-"""Webhooks, /1/batch and the published JWT key."""
+"""Routes for webhooks: create (checked as Trello checks them), read, change, delete."""
 
 import requests
-from flask import Blueprint, current_app, g, jsonify
+from flask import Blueprint, g, jsonify
 
 from trello_sandbox.api.call import params
 from trello_sandbox.core import sandbox
 from trello_sandbox.model import ids
 from trello_sandbox.model.checks import URL_RE, as_bool
 from trello_sandbox.model.errors import TrelloError, invalid, not_found
-from trello_sandbox.webhooks.dispatcher import webhook_json
+from trello_sandbox.webhooks.payload import webhook_json
 
 bp = Blueprint("trello_webhooks", __name__, url_prefix="/1")
-BATCH_MAX = 10
 MODEL_KINDS = ("board", "card", "list", "member")
 
 
@@ -118,35 +117,3 @@ def delete_webhook(hook_id):
     """Delete a webhook."""
     sandbox().store.delete("webhook", _own_hook(hook_id)["id"])
     return jsonify({"_value": None})
-
-
-@bp.get("/batch")
-def batch():
-    """Run up to 10 GET routes (no /1 prefix) as one counted request; answer [{status: body}]."""
-    urls = [url for url in str(params().get("urls") or "").split(",") if url.strip()]
-    if not urls:
-        raise invalid("urls")
-    if len(urls) > BATCH_MAX:
-        raise TrelloError(400, f"Too many urls: at most {BATCH_MAX} per batch")
-    client, answers = current_app.test_client(), []
-    inner = {"sandbox.batch": (g.key, g.token, g.member_id)}
-    for url in urls:
-        path = "/1/" + url.strip().lstrip("/")
-        # A fresh app context gives the inner call its own g; the outer call's stays intact.
-        with current_app.app_context():
-            response = client.get(path, environ_overrides=inner)
-        body = response.get_json(silent=True)
-        answers.append(
-            {
-                str(response.status_code): body
-                if body is not None
-                else response.get_data(as_text=True)
-            }
-        )
-    return jsonify(answers)
-
-
-@bp.get("/resource/jwt-public-keys")
-def jwt_public_keys():
-    """Publish the key that verifies sandbox Power-Up JWTs: a JWK set plus the PEM."""
-    return jsonify(sandbox().keys.public_document())

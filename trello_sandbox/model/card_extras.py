@@ -1,6 +1,6 @@
 """Comments, link attachments and labels on cards, each recording its action."""
 
-from trello_sandbox.model import actions, board_actions, checks, ids
+from trello_sandbox.model import board_actions, card_actions, checks, ids
 from trello_sandbox.model.boards import card_context, lookup
 from trello_sandbox.model.checks import URL_RE, place
 from trello_sandbox.model.errors import TrelloError, invalid, not_found
@@ -15,7 +15,7 @@ def add_comment(sb, member_id, card_ref, text):
         card["commentCount"] += 1
         card["dateLastActivity"] = ids.now_iso()
         sb.store.put("card", card, board=board["id"], parent=card["idList"])
-        action = actions.comment(member, card, lst, board, checks.text(str(text), "text"))
+        action = card_actions.comment(member, card, lst, board, checks.text(str(text), "text"))
         sb.record(action)
     return action
 
@@ -47,7 +47,7 @@ def add_attachment(sb, member_id, card_ref, url, name=None, mime_type=None):
         sb.store.put("attachment", attached, board=board["id"], parent=card["id"])
         card["attachmentCount"] += 1
         sb.store.put("card", card, board=board["id"], parent=card["idList"])
-        sb.record(actions.attachment(member, card, lst, board, attached))
+        sb.record(card_actions.attachment(member, card, lst, board, attached))
     return attached
 
 
@@ -67,7 +67,7 @@ def remove_attachment(sb, member_id, card_ref, attachment_id):
         sb.store.delete("attachment", attachment_id)
         card["attachmentCount"] -= 1
         sb.store.put("card", card, board=board["id"], parent=card["idList"])
-        sb.record(actions.attachment(member, card, lst, board, attached, removed=True))
+        sb.record(card_actions.attachment(member, card, lst, board, attached, removed=True))
 
 
 def add_label(sb, member_id, card_ref, label_id):

@@ -1,6 +1,6 @@
 """Card writes: create, the one-call update, delete; each records Trello's actions."""
 
-from trello_sandbox.model import actions, ids
+from trello_sandbox.model import card_actions, ids
 from trello_sandbox.model.boards import card_context, lists_by_id
 from trello_sandbox.model.card_extras import add_attachment, add_label, remove_label
 from trello_sandbox.model.checks import URL_RE, as_bool, date, id_list, place, require_writer, text
@@ -47,7 +47,7 @@ def create_card(sb, member_id, args):
         }
         sb.store.put("card", card, board=board["id"], parent=list_id)
         member = sb.store.get("member", member_id)
-        sb.record(actions.create_card(member, card, lst, board))
+        sb.record(card_actions.create_card(member, card, lst, board))
         if url_source:
             # Since 2022-05 a card made with a link sends its own addAttachmentToCard too.
             add_attachment(sb, member_id, card["id"], url_source)
@@ -71,7 +71,7 @@ def update_card(sb, member_id, card_ref, changes):
             card[field], card["dateLastActivity"] = value, ids.now_iso()
             sb.store.put("card", card, board=board["id"], parent=card["idList"])
             if field in UPDATE_ORDER:
-                sb.record(actions.update_card(member, card, board, field, old, lists))
+                sb.record(card_actions.update_card(member, card, board, field, old, lists))
         if wanted is not None:
             for label_id in [i for i in card["idLabels"] if i not in wanted]:
                 remove_label(sb, member_id, card["id"], label_id)
@@ -107,4 +107,4 @@ def delete_card(sb, member_id, card_ref):
         for attached in sb.store.find("attachment", parent=card["id"]):
             sb.store.delete("attachment", attached["id"])
         sb.store.delete("card", card["id"])
-        sb.record(actions.delete_card(member, card, lst, board))
+        sb.record(card_actions.delete_card(member, card, lst, board))
