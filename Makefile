@@ -50,9 +50,9 @@ run: migrate
 	$(FLASK) dev
 
 lint: install
-	$(VENV)/bin/ruff format --check app tests
-	$(VENV)/bin/ruff check app tests
-	$(VENV)/bin/lint-imports --config pyproject.toml --no-cache
+	$(VENV)/bin/ruff format --check app tests trello_sandbox
+	$(VENV)/bin/ruff check app tests trello_sandbox
+	$(VENV)/bin/lint-imports --no-cache pyproject.toml
 
 # Known vulnerabilities in the pinned packages fail the build; no network only skips, saying so.
 audit: install

@@ -2,7 +2,16 @@
 
 import os
 
-from app.sandbox import constants as sandbox
+# Sandbox mode's defaults: the embedded sandbox's published identities (sandbox-only values, not
+# secrets). Written here so the app never imports trello_sandbox; tests/test_sandbox_defaults.py
+# keeps them equal to trello_sandbox.constants.
+SANDBOX_DEFAULTS = {
+    "SANDBOX_PORT": 5001,
+    "TRELLO_API_KEY": "5a4db0c0ffee5a4db0c0ffee5a4db0c0",
+    "TRELLO_TOKEN": "ATTAsandbox0token0for0local0use0only0not0a0secret0000000000000001",
+    "TRELLO_API_SECRET": "sandbox-webhook-secret-not-a-secret",
+    "TRELLO_BOARD_ID": "5a4db0a4d0000000000000b1",
+}
 
 
 def _env(name, default=None):
@@ -16,15 +25,14 @@ class Config:
 
     def __init__(self, environ_defaults=None):
         self.SANDBOX = _env("TRELLO_API_KEY") is None
-        self.SANDBOX_PORT = int(_env("SANDBOX_PORT", str(sandbox.DEFAULT_PORT)))
+        defaults = SANDBOX_DEFAULTS if self.SANDBOX else {}
+        self.SANDBOX_PORT = int(_env("SANDBOX_PORT", str(SANDBOX_DEFAULTS["SANDBOX_PORT"])))
         sandbox_base = f"http://127.0.0.1:{self.SANDBOX_PORT}"
         self.SANDBOX_URL = _env("SANDBOX_URL", sandbox_base)
-        self.TRELLO_API_KEY = _env("TRELLO_API_KEY", sandbox.API_KEY)
-        self.TRELLO_TOKEN = _env("TRELLO_TOKEN", sandbox.API_TOKEN if self.SANDBOX else None)
-        self.TRELLO_API_SECRET = _env(
-            "TRELLO_API_SECRET", sandbox.API_SECRET if self.SANDBOX else None
-        )
-        self.TRELLO_BOARD_ID = _env("TRELLO_BOARD_ID", sandbox.BOARD_ID if self.SANDBOX else None)
+        self.TRELLO_API_KEY = _env("TRELLO_API_KEY", defaults.get("TRELLO_API_KEY"))
+        self.TRELLO_TOKEN = _env("TRELLO_TOKEN", defaults.get("TRELLO_TOKEN"))
+        self.TRELLO_API_SECRET = _env("TRELLO_API_SECRET", defaults.get("TRELLO_API_SECRET"))
+        self.TRELLO_BOARD_ID = _env("TRELLO_BOARD_ID", defaults.get("TRELLO_BOARD_ID"))
         default_api = f"{self.SANDBOX_URL}/1" if self.SANDBOX else "https://api.trello.com/1"
         self.TRELLO_API_BASE = _env("TRELLO_API_BASE", default_api).rstrip("/")
         # Seconds per Trello request; (connect, read) as requests takes it.

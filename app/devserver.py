@@ -12,7 +12,6 @@ import requests
 from flask import current_app
 from flask.cli import with_appcontext
 
-from app.sandbox import constants
 from app.trello.board import register_webhook, setup_board
 
 
@@ -49,7 +48,7 @@ def run_all(app, rate_limits=True):
     try:
         if config["SANDBOX"]:
             state = os.path.join(app.instance_path, "sandbox.sqlite3")
-            args = ["-m", "app.sandbox", "--port", str(config["SANDBOX_PORT"]), "--state", state]
+            args = ["-m", "trello_sandbox", "--port", str(config["SANDBOX_PORT"]), "--state", state]
             args += ["--app-url", config["PUBLIC_URL"]]  # the board page hosts its Power-Up
             children.append(_start(args + ([] if rate_limits else ["--no-rate-limits"])))
             _wait_for(config["SANDBOX_URL"] + "/", "The sandbox", children[-1])
@@ -75,7 +74,7 @@ def run_all(app, rate_limits=True):
 
 
 def _print_urls(app):
-    """Print where to go, and the sandbox's (not secret) credentials for curl or py-trello."""
+    """Print where to go, and the app's (not secret) sandbox credentials for curl or py-trello."""
     config = app.config
     lines = [
         "",
@@ -90,9 +89,9 @@ def _print_urls(app):
             f"  Sandbox board:       {sandbox}/sandbox/board",
             f"  Sandbox mail outbox: {sandbox}/sandbox/mail",
             f"  Sandbox API base:    {config['TRELLO_API_BASE']}",
-            f"  Sandbox API key:     {constants.API_KEY}",
-            f"  Sandbox token:       {constants.API_TOKEN}",
-            f"  Sandbox webhook secret: {constants.API_SECRET}",
+            f"  Sandbox API key:     {config['TRELLO_API_KEY']}",
+            f"  Sandbox token:       {config['TRELLO_TOKEN']}",
+            f"  Sandbox webhook secret: {config['TRELLO_API_SECRET']}",
             "  (sandbox-only values, not secrets)",
         ]
     lines.append("Press Ctrl-C to stop.")

@@ -8,9 +8,9 @@ from sqlalchemy import func, select
 
 from app.db import db
 from app.models import CheckIn, Output, Person, Round, current_programme
-from app.sandbox import constants
 from tests.round_helpers import add_people
 from tests.support import drain
+from trello_sandbox import constants
 
 NORMAL = constants.NORMAL_MEMBER_ID
 _LINK = re.compile(r"https?://\S+/me/([A-Za-z0-9_.\-]+)/(checkin|output)")

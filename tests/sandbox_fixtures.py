@@ -9,8 +9,8 @@ import pytest
 import requests
 from trello import TrelloClient
 
-from app.sandbox import constants
-from app.sandbox.server import SandboxServer
+from trello_sandbox import constants
+from trello_sandbox.server import SandboxServer
 
 TRELLO_BASES = ("https://api.trello.com/1/", "https://trello.com/1/")
 

@@ -21,10 +21,10 @@ from schemathesis.checks import (
 from app import powerup_api
 from app.db import db
 from app.models import Person
-from app.sandbox import constants
 from tests.fuzz_helpers import budget, state
 from tests.round_helpers import add_people
 from tests.test_powerup_api import forged_token
+from trello_sandbox import constants
 
 DOCUMENT = json.loads((Path(powerup_api.__file__).parent / "openapi.json").read_text("utf-8"))
 OPERATIONS = [(path, method) for path, item in DOCUMENT["paths"].items() for method in item]

@@ -91,7 +91,7 @@ def send_all(base, bodies, clients=CLIENTS):
 
 def sandbox_secret():
     """The webhook secret the app uses in sandbox mode."""
-    from app.sandbox import constants
+    from trello_sandbox import constants
 
     return constants.API_SECRET
 

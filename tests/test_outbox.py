@@ -11,10 +11,10 @@ from sqlalchemy.exc import OperationalError
 from app import create_app, outbox, trello
 from app.db import db, utcnow
 from app.models import OutboxEntry, WebhookEvent, current_programme
-from app.sandbox.server import SandboxServer
 from app.trello.gateway import get_gateway
 from app.trello.writes import queue_update_card
 from tests.conftest import _dispose, _test_config, free_port
+from trello_sandbox.server import SandboxServer
 
 
 def _later():

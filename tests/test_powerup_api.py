@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 from app import outbox
 from app.db import db
 from app.models import Person, Round, current_programme
-from app.sandbox import constants
 from tests.round_helpers import add_people
+from trello_sandbox import constants
 
 ADMIN, NORMAL = constants.ADMIN_MEMBER_ID, constants.NORMAL_MEMBER_ID
 OBSERVER, OUTSIDER = constants.OBSERVER_MEMBER_ID, constants.OUTSIDER_MEMBER_ID

@@ -12,8 +12,8 @@ from playwright.sync_api import expect
 from app import outbox
 from app.db import db, utcnow
 from app.models import GroupMember, Person, current_programme
-from app.sandbox import constants
 from tests.browser_fixtures import axe_violations
+from trello_sandbox import constants
 
 # Every run saves its screenshots; the README's copies in powerup/screenshots/ are refreshed
 # on purpose (SCREENSHOT_DIR=powerup/screenshots), so a plain test run leaves git clean.

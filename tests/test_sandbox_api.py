@@ -2,7 +2,7 @@
 
 import requests
 
-from app.sandbox import constants
+from trello_sandbox import constants
 
 
 def _list(sandbox, name="Sign-ups"):

@@ -11,8 +11,8 @@ import pytest
 import requests
 from jwt.algorithms import RSAAlgorithm
 
-from app.sandbox import constants
-from app.sandbox.server import SandboxServer
+from trello_sandbox import constants
+from trello_sandbox.server import SandboxServer
 
 
 def _published_keys(sandbox):
@@ -159,7 +159,7 @@ def test_cli_serves_the_sandbox_and_prints_its_urls(tmp_path):
     command = [
         sys.executable,
         "-m",
-        "app.sandbox",
+        "trello_sandbox",
         "--port",
         str(port),
         "--no-rate-limits",

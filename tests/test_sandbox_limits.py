@@ -5,7 +5,7 @@ import time
 import pytest
 import requests
 
-from app.sandbox.limits import RateLimiter
+from trello_sandbox.rate_limits import RateLimiter
 
 KEY, TOKEN = "k", "t"
 

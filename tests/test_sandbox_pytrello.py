@@ -1,6 +1,6 @@
 """py-trello's own classes work against the sandbox without a KeyError, end to end."""
 
-from app.sandbox import constants
+from trello_sandbox import constants
 
 
 def _board_with_lists(client, *names):

@@ -5,8 +5,8 @@ import hashlib
 import hmac
 import json
 
-from app.sandbox import constants
-from app.sandbox.webhooks import sign
+from trello_sandbox import constants
+from trello_sandbox.webhooks.payload import sign
 
 
 def _hook(sandbox, url, id_model=None):

@@ -7,10 +7,10 @@ from sqlalchemy import select
 
 from app.db import db
 from app.models import OutboxEntry, WebhookEvent
-from app.sandbox.constants import NORMAL_MEMBER_ID
 from app.trello.board import register_webhook
 from tests.signup_helpers import board_lists, links_in, mails_to, people, signed_up_and_confirmed
 from tests.support import drain, post_signed
+from trello_sandbox.constants import NORMAL_MEMBER_ID
 
 DESC = "Met at LocalGovCamp.\nEmail: grace@example.org\nPhone: 020 7946 0018\nOrganisation: Navy"
 

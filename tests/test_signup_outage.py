@@ -6,10 +6,10 @@ import requests
 
 from app import create_app, outbox
 from app.db import utcnow
-from app.sandbox.server import SandboxServer
 from app.trello.board import setup_board
 from tests.conftest import _dispose, _migrate, _test_config, free_port
 from tests.signup_helpers import links_in, people, post_form, sign_up
+from trello_sandbox.server import SandboxServer
 
 
 def _sandbox_get(server, path):

@@ -8,10 +8,10 @@ import requests
 from trello import TrelloClient
 from trello.exceptions import ResourceUnavailable
 
-from app.sandbox import constants
-from app.sandbox.server import SandboxServer
 from app.trello.gateway import TrelloError, TrelloGateway
 from app.trello.http import backoff_delay
+from trello_sandbox import constants
+from trello_sandbox.server import SandboxServer
 
 UPDATES = 300
 # 100 requests per 10 s per token: 300 writes need three full windows.

@@ -12,9 +12,9 @@ from app import create_app, outbox
 from app.db import db, utcnow
 from app.models import Person, current_programme
 from app.rounds.service import confirm_round
-from app.sandbox import constants
-from app.sandbox.server import SandboxServer
 from app.trello.board import setup_board
+from trello_sandbox import constants
+from trello_sandbox.server import SandboxServer
 
 PEOPLE = 500
 AUTH = {"key": constants.API_KEY, "token": constants.API_TOKEN}

@@ -1,0 +1,145 @@
+"""GET/POST under /1/boards/: the board, its lists, cards, labels, members and actions."""
+
+from flask import Blueprint, jsonify
+
+from trello_sandbox.api.call import actor, params
+from trello_sandbox.core import sandbox
+from trello_sandbox.model import queries
+from trello_sandbox.model.boards import create_label, create_list, labels_by_id, lookup
+from trello_sandbox.model.errors import invalid
+from trello_sandbox.model.shapes import board_json, card_json, list_json, member_json, pick
+
+bp = Blueprint("trello_boards", __name__, url_prefix="/1")
+
+
+def _board(ref):
+    """Return the stored board for an id or short link, or raise Trello's error."""
+    return lookup(sandbox().store, "board", ref)
+
+
+@bp.get("/boards/<ref>")
+def get_board(ref):
+    """Return a board, with lists, cards (and attachments), labels and memberships if asked."""
+    store, args = sandbox().store, params()
+    board = _board(ref)
+    shaped = board_json(board, store.find("label", board=board["id"]), args.get("fields"))
+    lists_filter = args.get("lists", "none")
+    if lists_filter != "none":
+        shaped["lists"] = queries.board_lists(store, board["id"], lists_filter, {})
+    if args.get("cards", "none") != "none":
+        card_args = {
+            "attachments": args.get("card_attachments", "false"),
+            "attachment_fields": args.get("card_attachment_fields"),
+            "fields": args.get("card_fields"),
+        }
+        shaped["cards"] = queries.board_cards(store, board["id"], args["cards"], card_args)
+    if args.get("labels", "none") != "none":
+        shaped["labels"] = list(labels_by_id(store, board["id"]).values())
+    if args.get("memberships", "none") != "none":
+        shaped["memberships"] = board["memberships"]
+    if args.get("members", "none") != "none":
+        shaped["members"] = _members(store, board, "all", args.get("member_fields"))
+    return jsonify(shaped)
+
+
+@bp.get("/boards/<ref>/lists")
+@bp.get("/boards/<ref>/lists/<list_filter>")
+def get_board_lists(ref, list_filter=None):
+    """Return a board's lists (open by default), each with cards when cards= is given."""
+    args = params()
+    board = _board(ref)
+    chosen = list_filter or args.get("filter", "open")
+    return jsonify(
+        queries.board_lists(sandbox().store, board["id"], chosen, args, args.get("cards"))
+    )
+
+
+@bp.post("/boards/<ref>/lists")
+def post_board_list(ref):
+    """Add a list to the board."""
+    args = params()
+    made = create_list(sandbox(), actor(), _board(ref)["id"], args.get("name"), args.get("pos"))
+    return jsonify(list_json(made))
+
+
+@bp.get("/boards/<ref>/cards")
+@bp.get("/boards/<ref>/cards/<which>")
+def get_board_cards(ref, which=None):
+    """Return a board's cards under a filter (visible by default), or one card by id."""
+    store, args = sandbox().store, params()
+    board = _board(ref)
+    if which and which not in queries.CARD_FILTERS:
+        card = lookup(store, "card", which)
+        if card["idBoard"] != board["id"]:
+            raise invalid("idCard")
+        return jsonify(card_json(card, labels_by_id(store, board["id"]), args.get("fields")))
+    chosen = which or args.get("filter", "visible")
+    return jsonify(queries.board_cards(store, board["id"], chosen, args))
+
+
+@bp.get("/boards/<ref>/labels")
+def get_board_labels(ref):
+    """Return a board's labels."""
+    labels = labels_by_id(sandbox().store, _board(ref)["id"]).values()
+    return jsonify([pick(label, params().get("fields")) for label in labels])
+
+
+@bp.post("/boards/<ref>/labels")
+def post_board_label(ref):
+    """Add a label to the board."""
+    args = params()
+    board_id = _board(ref)["id"]
+    return jsonify(create_label(sandbox(), actor(), board_id, args.get("name"), args.get("color")))
+
+
+@bp.get("/boards/<ref>/memberships")
+def get_board_memberships(ref):
+    """Return the board's memberships (idMember, memberType), with the member if asked."""
+    store, args = sandbox().store, params()
+    board = _board(ref)
+    chosen = args.get("filter", "all")
+    shaped = []
+    for membership in board["memberships"]:
+        if chosen in ("admins", "normal") and membership["memberType"] != chosen.rstrip("s"):
+            continue
+        item = dict(membership)
+        if str(args.get("member", "false")).lower() == "true":
+            item["member"] = member_json(
+                store.get("member", membership["idMember"]), "id,fullName,username"
+            )
+        shaped.append(item)
+    return jsonify(shaped)
+
+
+@bp.get("/boards/<ref>/members")
+def get_board_members(ref):
+    """Return the board's members (fullName and username unless fields= says otherwise)."""
+    args = params()
+    board = _board(ref)
+    return jsonify(_members(sandbox().store, board, args.get("filter", "all"), args.get("fields")))
+
+
+def _members(store, board, member_filter, fields):
+    """Return the board's members under Trello's filter (all, admins, normal, owners)."""
+    roles = {"admins": {"admin"}, "owners": {"admin"}, "normal": {"normal"}}.get(member_filter)
+    chosen = [m for m in board["memberships"] if roles is None or m["memberType"] in roles]
+    return [
+        member_json(store.get("member", m["idMember"]), fields or "id,fullName,username")
+        for m in chosen
+    ]
+
+
+@bp.get("/boards/<ref>/actions")
+def get_board_actions(ref):
+    """Return the board's actions, newest first, under filter, since, before and limit."""
+    store = sandbox().store
+    board = _board(ref)
+    actions = store.find("action", board=board["id"], newest_first=True)
+    return jsonify(queries.filter_actions(actions, params()))
+
+
+@bp.get("/boards/<ref>/dateLastActivity")
+def get_board_last_activity(ref):
+    """Return when the board last changed, as py-trello's Board.get_last_activity reads it."""
+    actions = sandbox().store.find("action", board=_board(ref)["id"], newest_first=True)
+    return jsonify({"_value": actions[0]["date"] if actions else None})

@@ -1,0 +1,37 @@
+"""Routes under /1/members: a member (by id, username or "me") and their boards."""
+
+from flask import Blueprint, g, jsonify
+
+from trello_sandbox.api.call import params
+from trello_sandbox.core import sandbox
+from trello_sandbox.model.errors import not_found
+from trello_sandbox.model.shapes import board_json, member_json
+
+bp = Blueprint("trello_members", __name__, url_prefix="/1")
+
+
+def _member(ref):
+    """Return a member by id, username or "me" (the token's member)."""
+    store = sandbox().store
+    if ref == "me":
+        ref = g.member_id
+    found = next((m for m in store.find("member") if ref in (m["id"], m["username"])), None)
+    if found is None:
+        raise not_found()
+    return found
+
+
+@bp.get("/members/<ref>")
+def get_member(ref):
+    """Return a member; the email only for the token's own member."""
+    member = _member(ref)
+    return jsonify(member_json(member, params().get("fields"), member["id"] == g.member_id))
+
+
+@bp.get("/members/<ref>/boards")
+def get_member_boards(ref):
+    """Return the boards a member belongs to."""
+    store, fields = sandbox().store, params().get("fields")
+    boards = [store.get("board", board_id) for board_id in _member(ref)["idBoards"]]
+    labels = {b["id"]: store.find("label", board=b["id"]) for b in boards}
+    return jsonify([board_json(b, labels[b["id"]], fields or "all") for b in boards])

@@ -1,0 +1,121 @@
+"""Sandbox-only endpoints (no auth): test controls, the t.jwt() stand-in, the mail outbox."""
+
+from flask import Blueprint, jsonify, request
+
+from trello_sandbox.core import sandbox
+from trello_sandbox.model import ids
+
+bp = Blueprint("sandbox_control", __name__, url_prefix="/sandbox")
+
+
+def _body():
+    """Return the JSON object sent, or {}."""
+    body = request.get_json(silent=True)
+    return body if isinstance(body, dict) else {}
+
+
+def _refuse(message):
+    """Answer a bad control call."""
+    return jsonify(error=message), 400
+
+
+@bp.post("/control/reset")
+def reset():
+    """Wipe and reseed the state; clear faults, logs, mail, rate windows and pending deliveries."""
+    sandbox().reset()
+    return jsonify(ok=True)
+
+
+@bp.post("/control/faults")
+def faults():
+    """Queue failures for the next /1/ calls ({status|delay|malformed, count}), fail a seeded
+    share of all later calls ({rate, seed, kinds, timeout}), or forget them all ({clear})."""
+    body = _body()
+    if body.get("clear"):
+        sandbox().faults.clear()
+        return jsonify(ok=True)
+    error = sandbox().faults.add(body)
+    return _refuse(error) if error else jsonify(ok=True)
+
+
+@bp.post("/control/rate-limits")
+def rate_limits():
+    """Switch rate limiting on or off: {"enabled": bool}."""
+    enabled = _body().get("enabled")
+    if not isinstance(enabled, bool):
+        return _refuse("give enabled: true or false")
+    # Switching on starts with empty windows: traffic sent while limits were off is not owed.
+    sandbox().limiter.reset(enabled)
+    return jsonify(enabled=enabled)
+
+
+@bp.get("/control/requests")
+def requests_log():
+    """Return the /1/ calls made, oldest first: method, path, query, status, time, had_body,
+    fault."""
+    return jsonify(sandbox().store.find("request"))
+
+
+@bp.get("/control/deliveries")
+def deliveries_log():
+    """Return the webhook delivery attempts, oldest first, with the exact bodies sent."""
+    return jsonify(sandbox().store.find("delivery"))
+
+
+@bp.post("/jwt")
+def mint_jwt():
+    """Return {"token": an RS256 JWT} as a Power-Up's t.jwt() would get from Trello."""
+    body = _body()
+    if not ids.is_id(body.get("idMember")):
+        return _refuse("give idMember, a member id")
+    ttl = body.get("ttl")
+    if ttl is not None and not isinstance(ttl, (int, float)):
+        return _refuse("ttl is a number of seconds")
+    token = sandbox().keys.mint(
+        body["idMember"], body.get("idBoard"), body.get("idPlugin"), body.get("state"), ttl
+    )
+    return jsonify(token=token)
+
+
+@bp.post("/mail/messages")
+def post_mail():
+    """Keep one outgoing mail {from, to, subject, text, html?, headers?}, once per Message-ID,
+    counting in its `received` every POST that carried it."""
+    body = _body()
+    missing = [field for field in ("from", "to", "subject", "text") if not body.get(field)]
+    if missing:
+        return _refuse("missing " + ", ".join(missing))
+    headers = body.get("headers") if isinstance(body.get("headers"), dict) else {}
+    mail_id, created = _keep_mail(body, headers)
+    return jsonify(id=mail_id), 201 if created else 200
+
+
+def _keep_mail(body, headers):
+    """Store a new mail, or count one more receipt of the kept mail with its Message-ID (a
+    mail sent again is kept once, as Gmail does); return (its id, whether it is new)."""
+    store = sandbox().store
+    # One transaction: two workers sending the same mail at once still keep it once.
+    with store.transaction():
+        same = _kept_with_message_id(headers.get("Message-ID"))
+        if same is not None:
+            same["received"] = same.get("received", 1) + 1
+            store.put("mail", same)
+            return same["id"], False
+        mail = {"id": ids.new_id(), "date": ids.now_iso(), "headers": headers, "received": 1}
+        mail.update({field: body.get(field) for field in ("from", "to", "subject", "text", "html")})
+        store.put("mail", mail)
+    return mail["id"], True
+
+
+def _kept_with_message_id(message_id):
+    """Return the kept mail with this Message-ID header, or None (no header: never a repeat)."""
+    if not message_id:
+        return None
+    kept = sandbox().store.find("mail")
+    return next((m for m in kept if (m.get("headers") or {}).get("Message-ID") == message_id), None)
+
+
+@bp.get("/mail/messages")
+def get_mail():
+    """Return the kept mails, newest first."""
+    return jsonify(sandbox().store.find("mail", newest_first=True))

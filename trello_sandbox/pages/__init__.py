@@ -1,0 +1,1 @@
+"""Pages for people: the index, the board (with organiser forms) and the mail outbox."""

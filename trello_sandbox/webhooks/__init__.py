@@ -1,0 +1,1 @@
+"""Webhook deliveries as Trello makes them: signed JSON POSTs from a background worker, retried."""
