@@ -4,11 +4,11 @@ import base64
 import hashlib
 import hmac
 import json
-from pathlib import Path
 
 import pytest
 
-PAYLOADS = Path(__file__).resolve().parents[2] / "shared" / "trello-payloads"
+from tests.support import PAYLOADS
+
 WEBHOOK_KEYS = {
     "id",
     "description",
@@ -29,10 +29,6 @@ UPLOAD_ONLY = {
     "display.entities.attachmentPreview.previewUrl",
     "display.entities.attachmentPreview.previewUrl2x",
 }
-
-pytestmark = pytest.mark.skipif(
-    not PAYLOADS.is_dir(), reason=f"captured Trello payloads not found at {PAYLOADS}"
-)
 
 
 def key_paths(value, prefix=""):
