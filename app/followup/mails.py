@@ -3,6 +3,13 @@
 from app.links import checkin_urls, output_url
 from app.people.mail import queue_person_mail
 
+# Each timed reminder: its subject after "UnMentoring round N: ", and whether it carries the
+# output link (at the end of the window, meeting and sharing are both due).
+REMINDERS = {
+    "nudge": ("have you met yet?", False),
+    "check_in": ("did you meet?", True),
+}
+
 
 def queue_partner_mail(programme, round_, output, sharer, partner):
     """Tell a partner what the sharer shared, with their own link to add theirs."""
@@ -19,30 +26,19 @@ def queue_partner_mail(programme, round_, output, sharer, partner):
     )
 
 
-def queue_nudge(programme, round_, person, partners):
-    """Remind one person, midway through the window, to meet their partners."""
+def queue_reminder(programme, round_, person, partners, kind):
+    """Remind one person of their round: midway, to meet ("nudge"); at the end, whether they
+    met, one click per answer ("check_in")."""
+    subject, with_output = REMINDERS[kind]
+    links = {"output_url": output_url(person, round_)} if with_output else {}
     return queue_person_mail(
         programme,
         person,
-        "nudge",
-        f"UnMentoring round {round_.number}: have you met yet?",
-        dedupe_key=f"round:{round_.id}:nudge:{person.id}",
+        kind,
+        f"UnMentoring round {round_.number}: {subject}",
+        dedupe_key=f"round:{round_.id}:{kind}:{person.id}",
         partners=partners,
         round=round_,
         checkin_urls=checkin_urls(person, round_),
-    )
-
-
-def queue_check_in(programme, round_, person, partners):
-    """Ask one person, at the end of the window, whether they met: one click per answer."""
-    return queue_person_mail(
-        programme,
-        person,
-        "check_in",
-        f"UnMentoring round {round_.number}: did you meet?",
-        dedupe_key=f"round:{round_.id}:check_in:{person.id}",
-        partners=partners,
-        round=round_,
-        checkin_urls=checkin_urls(person, round_),
-        output_url=output_url(person, round_),
+        **links,
     )

@@ -9,7 +9,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from app.db import db, insert_once
-from app.followup.mails import queue_check_in, queue_nudge
+from app.followup.mails import queue_reminder
 from app.models import CheckIn, GroupReminder, Person, Round
 
 # Rounds whose window ended longer ago than this get no more reminders (a worker long down).
@@ -48,11 +48,10 @@ def _remind(programme, round_, group, kind):
     if insert_once(GroupReminder, ("group_id", "kind"), group_id=group.id, kind=kind) is None:
         return 0  # another worker claimed it a moment ago
     people = list(db.session.scalars(select(Person).where(Person.id.in_(group.person_ids))))
-    queue = queue_nudge if kind == "nudge" else queue_check_in
     for person in people:
         if person.status != "left" and person.email:
             partners = [p for p in people if p.id != person.id]
-            queue(programme, round_, person, partners)
+            queue_reminder(programme, round_, person, partners, kind)
     return 1
 
 
