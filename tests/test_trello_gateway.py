@@ -9,7 +9,8 @@ from flask import Flask
 
 from app import trello
 from app.trello.gateway import TrelloError, TrelloGateway, get_gateway
-from app.trello.http import Throttle, TrelloSession, backoff_delay, query_not_body
+from app.trello.http import TrelloSession, backoff_delay, query_not_body
+from app.trello.throttle import Throttle
 
 TOKEN_REMAINING = "x-rate-limit-api-token-remaining"
 

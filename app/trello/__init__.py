@@ -1,9 +1,9 @@
 """The one door to Trello: everything the service says to Trello, and the board it keeps.
 
-http: transport under py-trello (base URL, timeouts, rate limit, retries) · gateway: domain-named
-calls returning plain data · writes: outbox operations that write cards · card_text: the text
-the service writes on cards · board: the lists and the webhook · commands: setup-board and
-register-webhook.
+http: transport under py-trello (base URL, timeouts, retries) · throttle: the client-side rate
+limit · gateway: domain-named calls returning plain data · writes: outbox operations that write
+cards · card_text: the text the service writes on cards · board: the lists and the webhook ·
+commands: setup-board and register-webhook.
 """
 
 from app.trello import commands, gateway

@@ -8,7 +8,8 @@ from flask import current_app
 from trello import TrelloClient
 from trello.exceptions import ResourceUnavailable
 
-from app.trello.http import Throttle, TrelloError, TrelloSession, redact
+from app.trello.http import TrelloError, TrelloSession, redact
+from app.trello.throttle import Throttle
 
 __all__ = ["TrelloError", "TrelloGateway", "get_gateway"]
 
