@@ -1,8 +1,9 @@
 """Rounds: drawing the next round's pairs, storing them, and putting them on the board.
 
 pool: who takes part and the history the draw respects · service: preview and confirm ·
-apply: the outbox operation that writes the round onto the board · describe: the round card's
-text · introductions: each pair's mail · membership: who was drawn with whom · commands: pair.
+apply: the outbox operation that writes the round onto the board, from the board_state it read ·
+describe: the round card's text · introductions: each pair's mail · membership: who was drawn
+with whom · commands: pair.
 """
 
 from app.rounds import commands

@@ -11,8 +11,9 @@ from sqlalchemy import select
 
 from app.db import db, utcnow
 from app.models import Person, Programme, Round
-from app.outbox import Operations, PermanentError, lease
+from app.outbox import Operations, lease
 from app.rounds import describe
+from app.rounds.board_state import BoardState
 from app.trello.card_text import compose, organiser_part, person_text
 from app.trello.gateway import get_gateway
 
@@ -23,17 +24,13 @@ STEP = 1024  # Trello's own spacing between card positions
 operations = Operations()
 
 
-class BoardNotReady(PermanentError):
-    """The board lacks the lists the round needs: run setup-board first."""
-
-
 @operations.register("round.apply")
 def apply_round(payload, entry=None):
     """Bring the board in line with one stored round; safe to run again at any point."""
     round_ = db.session.get(Round, payload["round_id"])
     programme = db.session.get(Programme, round_.programme_id)
     gateway = get_gateway()
-    board = _Board(gateway.board_state(), programme)
+    board = BoardState(gateway.board_state(), programme)
     people = _people(round_)
     round_.label_id = board.ensure_label(gateway, round_.name)
     _archive_previous_round_card(gateway, board, programme, round_)
@@ -68,52 +65,6 @@ def _people(round_):
     """Return the round's people by id."""
     ids = [pid for group in round_.groups for pid in group.person_ids]
     return {p.id: p for p in db.session.scalars(select(Person).where(Person.id.in_(ids)))}
-
-
-class _Board:
-    """The board as read once at the start: lists, open cards and labels by id."""
-
-    def __init__(self, state, programme):
-        self.cards = {card["id"]: card for card in state.get("cards", [])}
-        self.labels = {label["id"]: label.get("name", "") for label in state.get("labels", [])}
-        open_lists = {item["id"] for item in state.get("lists", []) if not item.get("closed")}
-        self.lists = {}
-        for key in ("signups", "matched", "shared", "paused"):
-            list_id = programme.list_id(key)
-            if list_id not in open_lists:
-                raise BoardNotReady(f"the {key} list is missing: run `flask setup-board`")
-            self.lists[key] = list_id
-
-    def short_url(self, card_id):
-        """Return an open card's short URL, or None when the card is gone."""
-        card = self.cards.get(card_id or "")
-        return card.get("shortUrl") if card else None
-
-    def made_by_lost_run(self, round_card_name):
-        """Return the round card a run that died before recording it left in Matched, or None."""
-        for card in self.cards.values():
-            if card.get("idList") == self.lists["matched"] and card.get("name") == round_card_name:
-                return card
-        return None
-
-    def ensure_label(self, gateway, name):
-        """Return the id of the label with this name, creating it once."""
-        for label_id, label_name in self.labels.items():
-            if label_name == name:
-                return label_id
-        label = gateway.create_label(name, "purple")
-        self.labels[label["id"]] = name
-        return label["id"]
-
-    def differs(self, card_id, fields):
-        """Tell whether a card is not yet as the round wants it."""
-        card = self.cards[card_id]
-        return (
-            card.get("idList") != fields["list_id"]
-            or float(card.get("pos", 0)) != float(fields["pos"])
-            or set(card.get("idLabels", [])) != set(fields["label_ids"])
-            or (card.get("desc") or "") != fields["desc"]
-        )
 
 
 def _archive_previous_round_card(gateway, board, programme, round_):
