@@ -2,6 +2,8 @@
 
 import os
 
+from app.vocabulary import LISTS
+
 # Sandbox mode's defaults: the embedded sandbox's published identities (sandbox-only values, not
 # secrets). Written here so the app never imports trello_sandbox; tests/test_sandbox_defaults.py
 # keeps them equal to trello_sandbox.constants.
@@ -48,10 +50,10 @@ class Config:
         self.SECRET_KEY_FALLBACKS = [k for k in _env("SECRET_KEY_FALLBACKS", "").split(",") if k]
         self.MAIL_URL = _env("MAIL_URL", "sandbox" if self.SANDBOX else None)
         self.MAIL_FROM = _env("MAIL_FROM", "UnMentoring <unmentoring@localhost>")
-        self.LIST_SIGNUPS = _env("LIST_SIGNUPS", "Sign-ups")
-        self.LIST_MATCHED = _env("LIST_MATCHED", "Matched")
-        self.LIST_SHARED = _env("LIST_SHARED", "Shared")
-        self.LIST_PAUSED = _env("LIST_PAUSED", "Paused")
+        self.LIST_SIGNUPS = _env("LIST_SIGNUPS", LISTS["signups"])
+        self.LIST_MATCHED = _env("LIST_MATCHED", LISTS["matched"])
+        self.LIST_SHARED = _env("LIST_SHARED", LISTS["shared"])
+        self.LIST_PAUSED = _env("LIST_PAUSED", LISTS["paused"])
         self.OUTBOX_MAX_ATTEMPTS = int(_env("OUTBOX_MAX_ATTEMPTS", "8"))
         self.OUTBOX_BACKOFF_SECONDS = float(_env("OUTBOX_BACKOFF_SECONDS", "5"))
         # How long a worker holds an entry; a worker that dies lets it go after this long.

@@ -41,6 +41,10 @@ BY_ANSWER = {answer.key: answer for answer in ANSWERS}
 
 FREQUENCIES = {"every": "Every round", "every_other": "Every other round"}
 
+# The board's lists, in the board's order: each one's role (its key), and its name, which is
+# also its default name on the board (LIST_SIGNUPS and the like rename them).
+LISTS = {"signups": "Sign-ups", "matched": "Matched", "shared": "Shared", "paused": "Paused"}
+
 
 def contact_details(person, fields=None):
     """Return [(label, value)] of the person's contact channels that are given, in channel order,

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from app import outbox
 from app.db import db
+from app.followup.checkins import record_check_in
 from app.models import Person, Round, current_programme
 from tests.round_helpers import add_people
 from trello_sandbox import constants
@@ -187,6 +188,25 @@ def test_a_card_shows_its_partner_and_contact_details_only_to_members_who_edit(a
     assert seen[ADMIN]["contact"] == story["contact"]
     assert "contact" not in seen[OBSERVER]
     assert "p0@example.org" not in str(seen[OBSERVER])
+    assert story["check_in"] is None
+
+
+def test_a_cards_check_in_carries_the_answer_as_its_mail_link_words_it(app, client, board):
+    ids = add_people(app, board, 2)
+    headers = as_member(board, ADMIN)
+    preview = client.get("/api/rounds/preview", headers=headers).get_json()
+    client.post("/api/rounds", json={"seed": preview["seed"]}, headers=headers)
+    with app.app_context():
+        person = db.session.get(Person, ids[0])
+        record_check_in(person, db.session.scalar(select(Round)), "not_met", learned="Try again")
+        db.session.commit()
+        card_id = person.trello_card_id
+    story = client.get(f"/api/cards/{card_id}", headers=as_member(board, OBSERVER)).get_json()
+    assert story["check_in"] == {
+        "answer": "not_met",
+        "label": "We couldn't meet",
+        "learned": "Try again",
+    }
 
 
 def test_a_card_that_is_not_a_participant_is_404(app, client, board):
@@ -217,7 +237,7 @@ def test_settings_need_a_board_admin_and_valid_values(app, client, board):
         "sit_out",
         "allow",
     )
-    assert shown["lists"]["matched"] == "Matched"
+    assert shown["lists"][1] == {"key": "matched", "label": "Matched", "name": "Matched"}
 
 
 def test_settings_saved_are_used_by_the_next_preview(app, client, board):

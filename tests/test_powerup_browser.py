@@ -152,7 +152,10 @@ def test_an_organiser_makes_pairs_sees_badges_and_adds_an_output_link(
     section = page.frame_locator(".pu-detail iframe")
     expect(section.locator("#round")).to_contain_text("Round 1")
     expect(section.locator("#partners")).to_contain_text(partners[0])
-    expect(section.locator("#contact")).to_contain_text("amara@example.org")
+    # Each contact detail under the label the service gives its channel.
+    expect(section.locator("#contact dt").first).to_have_text("Email")
+    expect(section.locator("#contact dd").first).to_have_text("amara@example.org")
+    expect(section.locator("#check-in")).to_have_text("No answer yet")
     expect(section.locator("#outputs")).to_have_text("None yet")
     shoot(page.locator(".pu-detail"), "card-back-section.png")
 

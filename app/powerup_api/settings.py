@@ -6,6 +6,7 @@ from flask import current_app
 
 from app.rounds.service import DEFAULT_WINDOW_DAYS
 from app.trello.board import LIST_KEYS
+from app.vocabulary import LISTS
 
 CHOICES = {"odd": ("trio", "sit_out"), "same_org": ("avoid", "allow")}
 WINDOW_DAYS = (7, 90)  # shorter gives no time to meet; longer and the round is forgotten
@@ -50,5 +51,8 @@ def validate(body):
 
 
 def settings_json_lists():
-    """Return the configured list names by key."""
-    return {key: current_app.config[setting] for key, setting in LIST_KEYS.items()}
+    """Return the board's lists in its order: each one's key, role and configured name."""
+    return [
+        {"key": key, "label": LISTS[key], "name": current_app.config[setting]}
+        for key, setting in LIST_KEYS.items()
+    ]

@@ -5,15 +5,12 @@ from flask import current_app
 from app.db import db
 from app.models import current_programme
 from app.trello.gateway import get_gateway
+from app.vocabulary import LISTS
 
 # Where Trello delivers the board's actions: the webhook receiver's path under PUBLIC_URL.
 WEBHOOK_PATH = "/webhooks/trello"
-LIST_KEYS = {
-    "signups": "LIST_SIGNUPS",
-    "matched": "LIST_MATCHED",
-    "shared": "LIST_SHARED",
-    "paused": "LIST_PAUSED",
-}
+# Each list's key and the setting that names it on the board, in the board's order.
+LIST_KEYS = {key: f"LIST_{key.upper()}" for key in LISTS}
 
 
 def callback_url():

@@ -4,7 +4,6 @@
   'use strict';
   var t = TrelloPowerUp.iframe();
   var FIELDS = ['meeting_window_days', 'odd', 'same_org'];
-  var LIST_LABELS = { signups: 'Sign-ups', matched: 'Matched', shared: 'Shared', paused: 'Paused' };
   var form = document.getElementById('settings');
 
   function message(id, value, className) {
@@ -29,13 +28,12 @@
     document.getElementById('same_org-' + settings.same_org).checked = true;
     var lists = document.getElementById('lists');
     lists.innerHTML = '';
-    // The board's order, not the JSON's alphabetical one.
-    var keys = Object.keys(LIST_LABELS).filter(function (key) { return key in settings.lists; });
-    keys.forEach(function (key) {
+    // In the board's order, each with its label from the service.
+    settings.lists.forEach(function (list) {
       var dt = document.createElement('dt');
       var dd = document.createElement('dd');
-      dt.textContent = LIST_LABELS[key] || key;
-      dd.textContent = settings.lists[key];
+      dt.textContent = list.label;
+      dd.textContent = list.name;
       lists.appendChild(dt);
       lists.appendChild(dd);
     });
