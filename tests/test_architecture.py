@@ -22,10 +22,10 @@ def _lint_imports(root):
     return subprocess.run(command, cwd=root, capture_output=True, text=True, timeout=120)
 
 
-def test_no_part_of_the_app_imports_in_a_cycle_nor_imports_the_sandbox():
+def test_the_app_is_layered_without_cycles_and_never_imports_the_sandbox():
     result = _lint_imports(ROOT)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "Contracts: 2 kept, 0 broken." in result.stdout
+    assert "Contracts: 3 kept, 0 broken." in result.stdout
 
 
 @pytest.mark.parametrize(
@@ -34,9 +34,11 @@ def test_no_part_of_the_app_imports_in_a_cycle_nor_imports_the_sandbox():
         # rounds is below followup (followup asks rounds who was drawn with whom): turn it round.
         ("rounds/membership.py", "from app.followup import progress", ".rounds -> .followup"),
         ("web/pages.py", "from trello_sandbox import constants", "not allowed to import"),
+        # The outbox is below every feature: it must not know the report.
+        ("outbox/queue.py", "from app.report import figures", "app.outbox.queue -> app.report"),
     ],
 )
-def test_a_cycle_or_a_sandbox_import_added_to_the_app_breaks_a_contract(
+def test_an_upward_import_a_cycle_or_a_sandbox_import_breaks_a_contract(
     tmp_path, module, line, broken
 ):
     shutil.copytree(ROOT / "app", tmp_path / "app", ignore=shutil.ignore_patterns("__pycache__"))
@@ -45,7 +47,7 @@ def test_a_cycle_or_a_sandbox_import_added_to_the_app_breaks_a_contract(
         source.write(f"\n{line}  # noqa: E402,F401\n")
     result = _lint_imports(tmp_path)
     assert result.returncode == 1
-    assert broken in result.stdout and "1 broken" in result.stdout
+    assert broken in result.stdout
 
 
 def test_building_the_app_loads_no_sandbox_module(tmp_path):
