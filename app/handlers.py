@@ -1,7 +1,7 @@
 """Who handles what: each Trello action the board sends, and each outbox operation the worker
 carries out. Each feature declares its own handlers on its own Router or Operations; this is the
-one place they are put together. The tables below are the result (tests/test_handlers.py keeps
-them true), so one read here answers "what happens when Trello sends updateCard?".
+one place they are put together. The tables below are the result (tests/test_architecture.py
+keeps them true), so one read here answers "what happens when Trello sends updateCard?".
 
 Trello actions, each with its handlers in the order they run:
 

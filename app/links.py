@@ -84,6 +84,11 @@ def manage_url(person):
     return external_url("participant.overview", token=make_token(person.id, "manage"))
 
 
+def leave_url(person):
+    """Return the person's signed link to leave and have their details erased."""
+    return external_url("participant.leave", token=make_token(person.id, "manage"))
+
+
 def confirm_url(person):
     """Return the person's signed link that confirms their sign-up."""
     return external_url("signup.confirm", token=make_token(person.id, "confirm"))

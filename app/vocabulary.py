@@ -23,18 +23,19 @@ CHANNEL_LABELS = {channel.field: channel.label for channel in CHANNELS}
 
 
 class Answer(NamedTuple):
-    """A check-in answer: its key, the link that gives it, what its page says, and its status."""
+    """A check-in answer: its key, and its words where each kind of reader meets it."""
 
     key: str
     choice: str  # the one-click link in mails, and the answer as the Power-Up shows it
     told: str  # the page the link opens
-    status: str  # the card's check-in line and the report
+    card: str  # the check-in line on the person's Trello card
+    status: str  # the report's figures and charts
 
 
 ANSWERS = (
-    Answer("met", "We met", "You met", "Met"),
-    Answer("scheduled", "We have a date", "You have a date to meet", "Scheduled"),
-    Answer("not_met", "We couldn't meet", "You couldn't meet", "Could not meet"),
+    Answer("met", "We met", "You met", "Met ✓", "Met"),
+    Answer("scheduled", "We have a date", "You have a date to meet", "Scheduled", "Scheduled"),
+    Answer("not_met", "We couldn't meet", "You couldn't meet", "Couldn't meet", "Could not meet"),
 )
 ANSWER_KEYS = tuple(answer.key for answer in ANSWERS)
 BY_ANSWER = {answer.key: answer for answer in ANSWERS}

@@ -2,7 +2,7 @@
 
 People sign up through the form (HTTP) or the sign-up service the form calls, rounds are
 confirmed and applied to the sandbox board by the outbox, and check-ins and outputs go
-through the loop's record_check_in and record_output. What was recorded is kept in plain
+through the follow-up's record_check_in and record_output. What was recorded is kept in plain
 dicts, so the tests can compute every figure on their own.
 """
 

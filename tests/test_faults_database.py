@@ -13,7 +13,7 @@ from app import create_app, outbox
 from app.db import db
 from app.models import OutboxEntry, Person, WebhookEvent, current_programme
 from app.webhooks.routing import Router
-from tests.loop_helpers import action, delivery
+from tests.followup_helpers import action, delivery
 from tests.signup_helpers import FORM, csrf_token
 from tests.support import post_signed
 

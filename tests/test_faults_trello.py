@@ -14,11 +14,11 @@ from tests.fault_helpers import (
     reference_board,
     repeated_sends,
 )
-from tests.loop_helpers import make_round
+from tests.followup_helpers import make_round
 from tests.round_helpers import add_people, board_snapshot
 from tests.signup_helpers import FORM, links_in, mails_to, post_form, sign_up
 from tests.support import drain, drain_until_done, outbox_states, set_up_board
-from tests.test_loop_burst import burst_bodies, send_all
+from tests.test_followup_burst import burst_bodies, send_all
 
 FAULTS = {"rate": 0.3, "seed": 7, "kinds": [429, 500, "timeout", "lost-answer"], "timeout": 0.5}
 

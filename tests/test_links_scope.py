@@ -9,7 +9,7 @@ from sqlalchemy import select
 from app.db import db
 from app.links import make_token
 from app.models import CheckIn, OutboxEntry, Output
-from tests.loop_helpers import make_round
+from tests.followup_helpers import make_round
 from tests.signup_helpers import csrf_token, eight_days_on, people
 
 pytestmark = [pytest.mark.usefixtures("board", "roomy")]

@@ -11,7 +11,7 @@ from sqlalchemy import select, text
 
 from app.db import db
 from app.models import OutboxEntry
-from tests.loop_helpers import loop_links, outputs
+from tests.followup_helpers import followup_links, outputs
 from tests.signup_helpers import FORM, mails_to, people, post_form, sign_up, signed_up_and_confirmed
 from tests.support import drain
 
@@ -72,7 +72,7 @@ def _whole_life(app, client, runner, sandbox):
     drain(app)
     intro = mails_to(sandbox, PEOPLE[0]["email"])[-1]
     assert PEOPLE[1]["skype"] in intro["text"], "the partner's details did reach the partner"
-    links = loop_links(intro)
+    links = followup_links(intro)
     assert post_form(client, links["output"], url=OUTPUT).status_code == 200
     drain(app)
     _delivered(sandbox, "addAttachmentToCard")

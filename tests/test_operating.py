@@ -105,7 +105,7 @@ def test_erasing_blanks_the_kept_copies_of_partners_introductions_that_named_the
 
     from app.db import db
     from app.models import OutboxEntry, Person
-    from tests.loop_helpers import make_round
+    from tests.followup_helpers import make_round
 
     sandbox.control("rate-limits", enabled=False)
     assert runner.invoke(args=["setup-board"]).exit_code == 0

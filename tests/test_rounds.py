@@ -146,11 +146,23 @@ def test_introductions_carry_the_partners_shared_details_and_nobody_elses(app, r
         for pid in ids:
             [mail] = [m for m in mails if m["to"] == people[pid].email]
             partner = people[next(i for i in ids if i != pid)]
-            assert partner.full_name in mail["text"] and partner.email in mail["text"]
+            assert partner.full_name in mail["text"]
+            # Under the same label as on the forms, pages and the Power-Up.
+            assert f"Email: {partner.email}" in mail["text"]
+            assert f"Email: {partner.email}" in mail["html"]
             assert partner.phone not in mail["text"]  # phone was not shared
             others = [p for i, p in people.items() if i not in ids]
             assert not any(o.email in mail["text"] or o.full_name in mail["text"] for o in others)
             assert "/me/" in mail["text"] and mail["html"]
+
+
+def test_an_introduction_names_each_shared_channel_as_the_sign_up_form_does(app, runner, board):
+    add_people(app, board, 2, share=("email", "phone"))
+    assert runner.invoke(args=["pair", "--seed", "3"]).exit_code == 0
+    with app.app_context():
+        outbox.run_due()
+    for mail in board.mails():
+        assert "Telephone: +44700000000" in mail["text"] and "Telephone: " in mail["html"]
 
 
 def test_an_odd_pool_makes_one_trio_by_default(app, runner, board):

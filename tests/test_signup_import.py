@@ -150,7 +150,7 @@ def test_reconcile_queues_again_a_card_that_was_never_made(app, client, board, r
 def test_contact_lines_are_kept_out_of_an_action_stored_as_failed(app, client, board, monkeypatch):
     from app import handlers
     from app.webhooks.routing import Router
-    from tests.loop_helpers import action, delivery
+    from tests.followup_helpers import action, delivery
 
     def breaks(programme, event):
         """A later handler for the same action that fails."""

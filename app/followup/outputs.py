@@ -6,10 +6,11 @@ round cards and labels never are.
 """
 
 from app.db import db, insert_once
-from app.followup.mails import queue_partner_mail
 from app.followup.output_urls import is_output_url, urls_in
 from app.followup.progress import queue_refresh, queue_tally
+from app.links import output_url
 from app.models import Output, Programme, person_for_card
+from app.people.notify import queue_person_mail
 from app.rounds.membership import current_round_for, partners_of
 from app.webhooks.routing import Router
 
@@ -44,6 +45,21 @@ def record_output(person, round_, url, source, action_id=None):
             if partner.status != "left" and partner.email:
                 queue_partner_mail(programme, round_, output, person, partner)
     return output
+
+
+def queue_partner_mail(programme, round_, output, sharer, partner):
+    """Tell a partner what the sharer shared, with their own link to add theirs."""
+    return queue_person_mail(
+        programme,
+        partner,
+        "output_shared",
+        f"UnMentoring: {sharer.full_name} shared what they learned",
+        dedupe_key=f"output:{output.id}:{partner.id}",
+        sharer=sharer,
+        url=output.url,
+        round=round_,
+        output_url=output_url(partner, round_),
+    )
 
 
 def outputs_from_action(action):

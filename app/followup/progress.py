@@ -20,7 +20,7 @@ OWN_PREFIXES = ("Shared: ", "Check-in: ")
 TALLY_PREFIX = "Progress: "
 
 
-def loop_lines(outputs, check_in):
+def progress_lines(outputs, check_in):
     """Return the card lines for a person's outputs and check-in answer in one round."""
     lines = []
     for output in outputs:
@@ -29,12 +29,12 @@ def loop_lines(outputs, check_in):
         else:
             lines.append(f"Shared: {output.url if card_safe(output.url) else plain(output.url)}")
     if check_in is not None:
-        lines.append(f"Check-in: {BY_ANSWER[check_in.answer].status}")
+        lines.append(f"Check-in: {BY_ANSWER[check_in.answer].card}")
     return lines
 
 
-def with_loop_lines(desc, lines):
-    """Return a card description whose loop lines are these, all else kept as it was."""
+def with_progress_lines(desc, lines):
+    """Return a card description whose progress lines are these, all else kept as it was."""
     desc = desc or ""
     if MARKER not in desc and not lines:
         return desc
@@ -59,7 +59,7 @@ def with_tally(desc, line):
 
 
 def person_lines(person_id, round_id):
-    """Return the loop lines the database holds for one person in one round."""
+    """Return the progress lines the database holds for one person in one round."""
     outputs = db.session.scalars(
         select(Output)
         .where(Output.person_id == person_id, Output.round_id == round_id)
@@ -68,7 +68,7 @@ def person_lines(person_id, round_id):
     check_in = db.session.scalar(
         select(CheckIn).where(CheckIn.person_id == person_id, CheckIn.round_id == round_id)
     )
-    return loop_lines(outputs, check_in), bool(outputs)
+    return progress_lines(outputs, check_in), bool(outputs)
 
 
 def round_tally(round_):
@@ -115,7 +115,7 @@ def card_changes(programme, person, round_id, card):
     """Return the one-PUT fields that bring a person's card in line with the database."""
     lines, shared = person_lines(person.id, round_id)
     fields = {}
-    desc = with_loop_lines(card.get("desc"), lines)
+    desc = with_progress_lines(card.get("desc"), lines)
     if desc != (card.get("desc") or ""):
         fields["desc"] = desc
     latest = latest_round(programme.id)

@@ -1,7 +1,7 @@
 """Reconcile the round's follow-up: read the board in two requests and repair drift both ways.
 
 Outputs added while the service was down are recorded (once: the same URL counts once);
-hand moves it missed are understood as the webhook would have; cards whose list or loop lines
+hand moves it missed are understood as the webhook would have; cards whose list or progress lines
 differ from the database are queued to be rewritten.
 """
 
@@ -82,7 +82,7 @@ def _writes_pending(person):
     """Tell whether card writes or mails about the person still wait in the outbox."""
     query = select(OutboxEntry.id).where(
         OutboxEntry.person_id == person.id,
-        OutboxEntry.status.in_(("pending", "running")),
+        OutboxEntry.waiting(),
         OutboxEntry.operation != "mail.send",
     )
     return db.session.scalar(query.limit(1)) is not None

@@ -9,11 +9,18 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from app.db import db, insert_once
-from app.followup.mails import queue_reminder
+from app.links import checkin_urls, output_url
 from app.models import CheckIn, GroupReminder, Person, Round
+from app.people.notify import queue_person_mail
 
 # Rounds whose window ended longer ago than this get no more reminders (a worker long down).
 LATE_LIMIT = timedelta(days=14)
+# Each timed reminder: its subject after "UnMentoring round N: ", and whether it carries the
+# output link (at the end of the window, meeting and sharing are both due).
+REMINDERS = {
+    "nudge": ("have you met yet?", False),
+    "check_in": ("did you meet?", True),
+}
 
 
 def due_kind(round_, today):
@@ -53,6 +60,24 @@ def _remind(programme, round_, group, kind):
             partners = [p for p in people if p.id != person.id]
             queue_reminder(programme, round_, person, partners, kind)
     return 1
+
+
+def queue_reminder(programme, round_, person, partners, kind):
+    """Remind one person of their round: midway, to meet ("nudge"); at the end, whether they
+    met, one click per answer ("check_in")."""
+    subject, with_output = REMINDERS[kind]
+    links = {"output_url": output_url(person, round_)} if with_output else {}
+    return queue_person_mail(
+        programme,
+        person,
+        kind,
+        f"UnMentoring round {round_.number}: {subject}",
+        dedupe_key=f"round:{round_.id}:{kind}:{person.id}",
+        partners=partners,
+        round=round_,
+        checkin_urls=checkin_urls(person, round_),
+        **links,
+    )
 
 
 def _claimed(group, kind):

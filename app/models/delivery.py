@@ -24,6 +24,10 @@ class WebhookEvent(db.Model):
     processed_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
+# The statuses of an entry not carried out yet ("running": a worker has claimed it).
+WAITING = ("pending", "running")
+
+
 class OutboxEntry(db.Model):
     """A pending Trello write or mail, committed with the change that caused it."""
 
@@ -49,3 +53,8 @@ class OutboxEntry(db.Model):
     result: Mapped[dict | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     done_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    @classmethod
+    def waiting(cls):
+        """Return the condition "not carried out yet", for queries."""
+        return cls.status.in_(WAITING)

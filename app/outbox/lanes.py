@@ -29,9 +29,7 @@ def person_card(person):
     """Return the lane for writes to a person's card, whether or not the card exists yet."""
     waiting = f"person-card:{person.id}"
     # Writes queued before the card existed must finish before any that name the card.
-    pending = select(OutboxEntry.id).where(
-        OutboxEntry.lane == waiting, OutboxEntry.status.in_(("pending", "running"))
-    )
+    pending = select(OutboxEntry.id).where(OutboxEntry.lane == waiting, OutboxEntry.waiting())
     if person.trello_card_id and db.session.scalar(pending.limit(1)) is None:
         return card(person.trello_card_id)
     return waiting

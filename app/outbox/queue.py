@@ -35,5 +35,5 @@ def enqueue(programme, operation, payload, *, lane=None, dedupe_key=None, person
 
 def pending_count():
     """Return how many entries still wait to be carried out."""
-    query = select(db.func.count()).where(OutboxEntry.status.in_(("pending", "running")))
+    query = select(db.func.count()).where(OutboxEntry.waiting())
     return db.session.scalar(query)

@@ -14,6 +14,7 @@ from sqlalchemy.orm import aliased
 
 from app.db import db, utcnow
 from app.models import OutboxEntry
+from app.models.delivery import WAITING
 from app.outbox.operations import PermanentError
 from app.outbox.queue import operations
 from app.redact import describe_error
@@ -34,12 +35,12 @@ def _due_ids(now, limit):
         and_(
             earlier.lane == OutboxEntry.lane,
             earlier.id < OutboxEntry.id,
-            earlier.status.in_(("pending", "running")),
+            earlier.status.in_(WAITING),
         )
     )
     query = (
         select(OutboxEntry.id)
-        .where(OutboxEntry.status.in_(("pending", "running")))
+        .where(OutboxEntry.waiting())
         .where(OutboxEntry.available_at <= now)
         .where(or_(OutboxEntry.locked_until.is_(None), OutboxEntry.locked_until < now))
         .where(or_(OutboxEntry.lane.is_(None), ~blocked))
@@ -54,7 +55,7 @@ def _claim(entry_id, now):
     result = db.session.execute(
         update(OutboxEntry)
         .where(OutboxEntry.id == entry_id)
-        .where(OutboxEntry.status.in_(("pending", "running")))
+        .where(OutboxEntry.waiting())
         .where(or_(OutboxEntry.locked_until.is_(None), OutboxEntry.locked_until < now))
         .values(status="running", locked_until=now + lease(), attempts=OutboxEntry.attempts + 1)
     )

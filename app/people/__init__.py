@@ -1,7 +1,7 @@
 """Participants as the service keeps them: their record's life, their one card, their mail.
 
 lifecycle: confirm, pause, resume, skip, change details · erasure: leaving and forgetting ·
-cards: their card on the board · mail: mails to them · access: opening their signed links ·
+cards: their card on the board · notify: mails to them · access: opening their signed links ·
 forms and checks: their details as a form · commands: flask erase.
 """
 

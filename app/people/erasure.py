@@ -11,8 +11,9 @@ from sqlalchemy import select, update
 
 from app.db import db, utcnow
 from app.models import CheckIn, OutboxEntry, Person, WebhookEvent
+from app.models.delivery import WAITING
 from app.people.cards import queue_card_update
-from app.people.mail import person_entries
+from app.people.notify import person_entries
 
 LEFT_NAME = "(left)"
 # Operations whose payloads carry personal data (an address, a name, free text).
@@ -51,7 +52,7 @@ def _cancel_and_scrub(person):
             # A lease run out means nobody holds it (a dead worker, a restored backup).
             card_coming = card_coming or entry.operation == "trello.create_card"
             continue
-        if entry.status in ("pending", "running"):
+        if entry.status in WAITING:
             entry.status, entry.last_error = "cancelled", "cancelled: the person left"
         if entry.operation in PERSONAL_OPERATIONS:
             entry.payload = {"erased": True, "person_id": person.id}

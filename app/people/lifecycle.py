@@ -9,7 +9,7 @@ from sqlalchemy import select, update
 from app.db import db, utcnow
 from app.models import Person
 from app.people.cards import queue_create_card, queue_move, queue_refresh
-from app.people.mail import queue_person_mail
+from app.people.notify import queue_person_mail
 
 # Fields shown on the card; a change to any of them rewrites it.
 CARD_FIELDS = ("full_name", "organisation", "topics")

@@ -46,7 +46,7 @@ def _print_plan(preview):
 def _apply_now(round_):
     """Run the round's board update here, with a progress bar; the worker finishes it if we fail."""
     query = select(OutboxEntry.id).where(
-        OutboxEntry.operation == "round.apply", OutboxEntry.status.in_(("pending", "running"))
+        OutboxEntry.operation == "round.apply", OutboxEntry.waiting()
     )
     entry_ids = list(db.session.scalars(query.order_by(OutboxEntry.id)))
     with click.progressbar(length=round_.cards_total, label="Updating the board") as bar:

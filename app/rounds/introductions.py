@@ -1,7 +1,7 @@
 """Introductions: one mail per grouped person, with only what their partners chose to share."""
 
 from app.links import checkin_urls, output_url
-from app.people.mail import queue_person_mail
+from app.people.notify import queue_person_mail
 from app.vocabulary import shared_contacts
 
 PROMPTS = (

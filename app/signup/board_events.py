@@ -93,7 +93,7 @@ def _requeue_missing_cards(programme):
     """Queue cards again for participants whose card was never made (the create failed)."""
     waiting = select(OutboxEntry.person_id).where(
         OutboxEntry.operation == "trello.create_card",
-        OutboxEntry.status.in_(("pending", "running")),
+        OutboxEntry.waiting(),
         OutboxEntry.person_id.is_not(None),
     )
     # Cards an organiser deleted by hand stay deleted (app.followup.hand_moves records them).

@@ -7,7 +7,7 @@ from app.db import db, utcnow
 from app.links import confirm_url
 from app.models import Person, person_by_email
 from app.people.lifecycle import activate
-from app.people.mail import mailed_recently, queue_person_mail
+from app.people.notify import mailed_recently, queue_person_mail
 
 CONFIRM = "Confirm your UnMentoring sign-up"
 ALREADY = "You are already signed up to UnMentoring"

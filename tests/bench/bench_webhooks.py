@@ -17,7 +17,7 @@ from app.models import WebhookEvent, current_programme
 from app.rounds.service import confirm_round
 from app.webhooks.signature import signature
 from tests.bench.bench_round import _app, add_people, db_engine_dispose
-from tests.test_loop_burst import burst_bodies, sandbox_secret, start_gunicorn, wal
+from tests.test_followup_burst import burst_bodies, sandbox_secret, start_gunicorn, wal
 from trello_sandbox.server import SandboxServer
 
 PEOPLE, DELIVERIES, CLIENTS = 10, 600, 8

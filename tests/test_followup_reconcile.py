@@ -3,7 +3,7 @@
 import pytest
 
 from app.models import Output
-from tests.loop_helpers import (
+from tests.followup_helpers import (
     NORMAL,
     count,
     lists_of,

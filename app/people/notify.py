@@ -7,7 +7,7 @@ from flask import render_template
 from sqlalchemy import or_, select
 
 from app.db import db, utcnow
-from app.links import external_url, manage_url
+from app.links import external_url, leave_url, manage_url
 from app.mail import queue_mail
 from app.models import OutboxEntry
 from app.outbox import lanes
@@ -44,6 +44,7 @@ def queue_person_mail(
     context = {
         "person": person,
         "manage_url": manage_url(person),
+        "leave_url": leave_url(person),
         "privacy_url": external_url("pages.privacy"),
         **context,
     }

@@ -97,8 +97,8 @@ def round_card(app, sandbox):
     return sandbox.api("GET", f"/cards/{card_id}").json()
 
 
-def loop_links(mail):
-    """Return {'output': path, 'met': path, ...} of the loop links in a mail, by kind."""
+def followup_links(mail):
+    """Return {'output': path, 'We met': path, ...}: a mail's check-in and output links by kind."""
     found = {}
     for line in mail["text"].splitlines():
         match = _LINK.search(line)

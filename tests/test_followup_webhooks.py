@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from app.db import db
 from app.models import OutboxEntry, Output
-from tests.loop_helpers import (
+from tests.followup_helpers import (
     action,
     count,
     delivery,

@@ -17,7 +17,7 @@ from app.db import db
 from app.models import Output, WebhookEvent
 from app.webhooks.signature import signature
 from tests.conftest import free_port
-from tests.loop_helpers import action, delivery, make_round
+from tests.followup_helpers import action, delivery, make_round
 
 pytestmark = pytest.mark.usefixtures("board")
 ROOT = Path(__file__).resolve().parents[1]

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from app.db import db
 from app.models import GroupMember, Output, Person
-from tests.loop_helpers import NORMAL, count, make_round, outputs, programme_lists
+from tests.followup_helpers import NORMAL, count, make_round, outputs, programme_lists
 from tests.support import drain
 
 pytestmark = pytest.mark.usefixtures("board")

@@ -8,7 +8,14 @@ from sqlalchemy import select
 from app.db import db, utcnow
 from app.models import CheckIn, GroupReminder, Round
 from app.worker.jobs import run_timed_jobs
-from tests.loop_helpers import check_ins, count, lists_of, loop_links, make_round, round_card
+from tests.followup_helpers import (
+    check_ins,
+    count,
+    followup_links,
+    lists_of,
+    make_round,
+    round_card,
+)
 from tests.signup_helpers import eight_days_on, links_in, mails_to, post_form
 from tests.support import drain
 
@@ -16,8 +23,8 @@ pytestmark = pytest.mark.usefixtures("board")
 
 
 def _links(sandbox, email):
-    """Return the loop links of the newest mail to an address."""
-    return loop_links(mails_to(sandbox, email)[-1])
+    """Return the follow-up links of the newest mail to an address."""
+    return followup_links(mails_to(sandbox, email)[-1])
 
 
 def test_one_click_records_the_answer_and_a_second_click_changes_it(app, client, runner, sandbox):
@@ -29,14 +36,14 @@ def test_one_click_records_the_answer_and_a_second_click_changes_it(app, client,
     assert response.status_code == 200 and "Thank you: you met" in response.get_data(as_text=True)
     assert check_ins(app) == {pid: "met"}
     drain(app)
-    assert "Check-in: Met" in lists_of(sandbox)[1][card_id]["desc"]
+    assert "Check-in: Met ✓" in lists_of(sandbox)[1][card_id]["desc"]
     assert "1 of 2 met" in round_card(app, sandbox)["desc"]
 
     assert client.get(links["We couldn't meet"]).status_code == 200
     assert check_ins(app) == {pid: "not_met"} and count(app, CheckIn) == 1
     drain(app)
     desc = lists_of(sandbox)[1][card_id]["desc"]
-    assert "Check-in: Could not meet" in desc and "Check-in: Met" not in desc
+    assert "Check-in: Couldn't meet" in desc and "Met ✓" not in desc
 
 
 def test_the_optional_questions_are_kept_with_the_answer(app, client, runner, sandbox):
@@ -107,7 +114,12 @@ def test_a_nudge_goes_midway_to_pairs_who_have_not_answered_and_a_check_in_at_th
     drain(app)
     asked = [m for m in sandbox.mails() if "did you meet?" in m["subject"]]
     assert sorted(m["to"] for m in asked) == sorted(p[1] for p in people.values())
-    assert set(loop_links(asked[0])) >= {"We met", "We have a date", "We couldn't meet", "output"}
+    assert set(followup_links(asked[0])) >= {
+        "We met",
+        "We have a date",
+        "We couldn't meet",
+        "output",
+    }
     assert count(app, GroupReminder) == 3
 
 

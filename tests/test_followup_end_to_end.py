@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.loop_helpers import NORMAL, lists_of, loop_links, make_round, round_card
+from tests.followup_helpers import NORMAL, followup_links, lists_of, make_round, round_card
 from tests.signup_helpers import mails_to, post_form
 from tests.support import drain
 
@@ -25,7 +25,7 @@ def test_an_output_added_by_email_link_and_one_commented_on_trello_both_close_th
     people = make_round(live_app, runner, sandbox, count=2)
     (first, (card_1, email_1, _)), (second, (card_2, email_2, _)) = people.items()
     intro = mails_to(sandbox, email_1)[-1]
-    output_page = loop_links(intro)["output"]
+    output_page = followup_links(intro)["output"]
 
     response = post_form(client, output_page, url=POST)
     assert response.status_code == 200 and "Link added" in response.get_data(as_text=True)
@@ -55,7 +55,7 @@ def test_the_output_page_works_while_trello_is_down_and_attaches_when_it_returns
 ):
     people = make_round(app, runner, sandbox, count=2)
     card_1, email_1, _ = next(iter(people.values()))
-    output_page = loop_links(mails_to(sandbox, email_1)[-1])["output"]
+    output_page = followup_links(mails_to(sandbox, email_1)[-1])["output"]
     sandbox.control("faults", status=503, count=1000)
     app.config.update(TRELLO_MAX_RETRIES=0)
     from app import trello
@@ -92,7 +92,7 @@ def test_the_output_page_refuses_what_is_not_an_output_and_attaches_nothing(
 ):
     people = make_round(app, runner, sandbox, count=2)
     card_1, email_1, _ = next(iter(people.values()))
-    output_page = loop_links(mails_to(sandbox, email_1)[-1])["output"]
+    output_page = followup_links(mails_to(sandbox, email_1)[-1])["output"]
     app.config["SIGNUP_RATE_LIMIT"] = "1000 per minute"
     response = post_form(client, output_page, url=url)
     assert response.status_code == 400 and problem in response.get_data(as_text=True)
