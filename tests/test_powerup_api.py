@@ -163,13 +163,18 @@ def test_reading_needs_a_board_member_too(app, client, board, who):
         assert client.get(path, headers=make_headers(board)).status_code == status
 
 
-def test_a_card_shows_its_partner_and_contact_details_only_to_members_who_edit(app, client, board):
+def _pair_two(app, client, board):
+    """Make a round of two people through the API; return the first person's id and card id."""
     ids = add_people(app, board, 2)
     headers = as_member(board, ADMIN)
     preview = client.get("/api/rounds/preview", headers=headers).get_json()
     client.post("/api/rounds", json={"seed": preview["seed"]}, headers=headers)
     with app.app_context():
-        card_id = db.session.get(Person, ids[0]).trello_card_id
+        return ids[0], db.session.get(Person, ids[0]).trello_card_id
+
+
+def test_a_card_shows_its_partner_and_contact_details_only_to_members_who_edit(app, client, board):
+    _, card_id = _pair_two(app, client, board)
     seen = {}
     for member in (ADMIN, NORMAL, OBSERVER):
         answer = client.get(f"/api/cards/{card_id}", headers=as_member(board, member))
@@ -192,15 +197,11 @@ def test_a_card_shows_its_partner_and_contact_details_only_to_members_who_edit(a
 
 
 def test_a_cards_check_in_carries_the_answer_as_its_mail_link_words_it(app, client, board):
-    ids = add_people(app, board, 2)
-    headers = as_member(board, ADMIN)
-    preview = client.get("/api/rounds/preview", headers=headers).get_json()
-    client.post("/api/rounds", json={"seed": preview["seed"]}, headers=headers)
+    person_id, card_id = _pair_two(app, client, board)
     with app.app_context():
-        person = db.session.get(Person, ids[0])
+        person = db.session.get(Person, person_id)
         record_check_in(person, db.session.scalar(select(Round)), "not_met", learned="Try again")
         db.session.commit()
-        card_id = person.trello_card_id
     story = client.get(f"/api/cards/{card_id}", headers=as_member(board, OBSERVER)).get_json()
     assert story["check_in"] == {
         "answer": "not_met",
