@@ -13,6 +13,7 @@ SANDBOX_DEFAULTS = {
     "TRELLO_TOKEN": "ATTAsandbox0token0for0local0use0only0not0a0secret0000000000000001",
     "TRELLO_API_SECRET": "sandbox-webhook-secret-not-a-secret",
     "TRELLO_BOARD_ID": "5a4db0a4d0000000000000b1",
+    "TRELLO_POWERUP_ID": "5a4db0a4d00000000000c0de",
 }
 
 
@@ -25,7 +26,7 @@ def _env(name, default=None):
 class Config:
     """Settings for one deployment; an empty environment means the embedded sandbox."""
 
-    def __init__(self, environ_defaults=None):
+    def __init__(self):
         self.SANDBOX = _env("TRELLO_API_KEY") is None
         defaults = SANDBOX_DEFAULTS if self.SANDBOX else {}
         self.SANDBOX_PORT = int(_env("SANDBOX_PORT", str(SANDBOX_DEFAULTS["SANDBOX_PORT"])))
@@ -35,6 +36,8 @@ class Config:
         self.TRELLO_TOKEN = _env("TRELLO_TOKEN", defaults.get("TRELLO_TOKEN"))
         self.TRELLO_API_SECRET = _env("TRELLO_API_SECRET", defaults.get("TRELLO_API_SECRET"))
         self.TRELLO_BOARD_ID = _env("TRELLO_BOARD_ID", defaults.get("TRELLO_BOARD_ID"))
+        # The Power-Up's id from Trello's admin portal: tokens made for any other are refused.
+        self.TRELLO_POWERUP_ID = _env("TRELLO_POWERUP_ID", defaults.get("TRELLO_POWERUP_ID"))
         default_api = f"{self.SANDBOX_URL}/1" if self.SANDBOX else "https://api.trello.com/1"
         self.TRELLO_API_BASE = _env("TRELLO_API_BASE", default_api).rstrip("/")
         # Seconds per Trello request; (connect, read) as requests takes it.

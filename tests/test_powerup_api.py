@@ -18,6 +18,8 @@ from trello_sandbox import constants
 
 ADMIN, NORMAL = constants.ADMIN_MEMBER_ID, constants.NORMAL_MEMBER_ID
 OBSERVER, OUTSIDER = constants.OBSERVER_MEMBER_ID, constants.OUTSIDER_MEMBER_ID
+# Every Power-Up enabled on a board can get Trello-signed tokens for the board's members.
+ANOTHER_POWERUP = "5a4db0a4d00000000000beef"
 
 
 def bearer(token):
@@ -31,16 +33,40 @@ def as_member(sandbox, member, **claims):
 
 
 def forged_token(sandbox, member):
-    """Return a token with Trello's claims and kid but signed by a key Trello never published."""
+    """Return a token with Trello's claims and header but signed by a key Trello never published."""
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     pem = key.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     )
-    kid = jwt.get_unverified_header(sandbox.jwt(member))["kid"]
     now = int(time.time())
     claims = {"idMember": member, "idBoard": sandbox.board_id, "iss": "trello"}
     claims.update(idPlugin=constants.POWERUP_ID, iat=now, exp=now + 600)
-    return jwt.encode(claims, pem, algorithm="RS256", headers={"kid": kid})
+    return jwt.encode(claims, pem, algorithm="RS256")
+
+
+def test_tokens_made_as_trello_makes_them_admit_members_during_a_key_rotation(client, board):
+    before = as_member(board, NORMAL)
+    board.control("jwt-keys", rotate=True)  # both keys published, as {"keys": [PEM, PEM]}
+    after = as_member(board, NORMAL)  # signed by the new key, with no kid
+    assert jwt.get_unverified_header(after["Authorization"][7:]) == {"alg": "RS256", "typ": "JWT"}
+    for headers in (after, before, as_member(board, ADMIN)):
+        assert client.get("/api/settings", headers=headers).status_code == 200
+
+
+def test_a_key_document_that_cannot_be_fetched_answers_503_json_and_changes_nothing(client, board):
+    board.control("faults", status=503, count=50)
+    answer = client.put("/api/settings", json={"odd": "sit_out"}, headers=as_member(board, ADMIN))
+    assert answer.status_code == 503 and answer.is_json
+    assert answer.get_json()["error"]["code"] == "keys_unavailable"
+    board.control("faults", clear=True)
+    assert client.get("/api/settings", headers=as_member(board, ADMIN)).status_code == 200
+
+
+def test_without_its_power_up_id_the_service_admits_no_token_and_says_why(app, client, board):
+    app.config["TRELLO_POWERUP_ID"] = None
+    answer = client.get("/api/settings", headers=as_member(board, ADMIN))
+    assert answer.status_code == 503
+    assert "TRELLO_POWERUP_ID" in answer.get_json()["error"]["message"]
 
 
 def round_count(app):
@@ -131,6 +157,7 @@ CALLERS = {
     "not a bearer token": (lambda sb: {"Authorization": "Basic YTpi"}, 401),
     "garbage": (lambda sb: bearer("not.a.jwt"), 401),
     "signed by another key": (lambda sb: bearer(forged_token(sb, ADMIN)), 401),
+    "another Power-Up": (lambda sb: as_member(sb, ADMIN, idPlugin=ANOTHER_POWERUP), 401),
     "expired": (lambda sb: as_member(sb, ADMIN, ttl=-300), 401),
     "another board": (lambda sb: as_member(sb, ADMIN, idBoard="5a4db0a4d0000000000000b2"), 403),
     "not on the board": (lambda sb: as_member(sb, OUTSIDER), 403),

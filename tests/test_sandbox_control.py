@@ -9,7 +9,6 @@ from concurrent.futures import ThreadPoolExecutor
 import jwt
 import pytest
 import requests
-from jwt.algorithms import RSAAlgorithm
 
 from trello_sandbox import constants
 from trello_sandbox.server import SandboxServer
@@ -20,21 +19,36 @@ def _published_keys(sandbox):
     return requests.get(f"{sandbox.api_base}/resource/jwt-public-keys", timeout=5).json()
 
 
-def test_minted_jwt_verifies_against_the_published_key_as_jwk_or_pem(sandbox):
+def test_minted_jwt_is_made_as_trellos_and_verifies_against_the_published_pem(sandbox):
     token = sandbox.jwt(constants.NORMAL_MEMBER_ID, state="s1")
     published = _published_keys(sandbox)
-    [jwk] = published["keys"]
-    assert jwt.get_unverified_header(token)["kid"] == jwk["kid"]
-    assert (jwk["kty"], jwk["alg"], jwk["use"]) == ("RSA", "RS256", "sig")
-    for key in (RSAAlgorithm.from_jwk(jwk), published["pem"]):
-        claims = jwt.decode(token, key, algorithms=["RS256"], issuer="trello")
-        assert claims["idMember"] == constants.NORMAL_MEMBER_ID
-        assert (claims["idBoard"], claims["idPlugin"]) == (constants.BOARD_ID, constants.POWERUP_ID)
-        assert claims["state"] == "s1" and claims["exp"] - claims["iat"] == 15 * 60
+    # Trello's document: {"keys": [PEM strings]}; its tokens name no key (t.jwt docs example).
+    assert list(published) == ["keys"]
+    [pem] = published["keys"]
+    assert pem.startswith("-----BEGIN PUBLIC KEY-----\n")
+    assert jwt.get_unverified_header(token) == {"alg": "RS256", "typ": "JWT"}
+    claims = jwt.decode(token, pem, algorithms=["RS256"], issuer="trello")
+    assert claims["idMember"] == constants.NORMAL_MEMBER_ID
+    assert (claims["idBoard"], claims["idPlugin"]) == (constants.BOARD_ID, constants.POWERUP_ID)
+    assert claims["state"] == "s1" and claims["exp"] - claims["iat"] == 15 * 60
+
+
+def test_a_rotation_publishes_two_keys_signs_with_the_new_and_a_reset_ends_it(sandbox):
+    [old] = _published_keys(sandbox)["keys"]
+    before = sandbox.jwt(constants.NORMAL_MEMBER_ID)
+    rotated = sandbox.control("jwt-keys", rotate=True)["keys"]
+    assert len(rotated) == 2 and rotated[1] == old and _published_keys(sandbox)["keys"] == rotated
+    after = sandbox.jwt(constants.NORMAL_MEMBER_ID)
+    jwt.decode(before, old, algorithms=["RS256"])
+    jwt.decode(after, rotated[0], algorithms=["RS256"])
+    with pytest.raises(jwt.InvalidSignatureError):
+        jwt.decode(after, old, algorithms=["RS256"])
+    sandbox.control("reset")
+    assert _published_keys(sandbox)["keys"] == rotated[:1]
 
 
 def test_expired_or_foreign_tokens_fail_verification(sandbox):
-    key = _published_keys(sandbox)["pem"]
+    [key] = _published_keys(sandbox)["keys"]
     expired = sandbox.jwt(constants.ADMIN_MEMBER_ID, ttl=-5)
     with pytest.raises(jwt.ExpiredSignatureError):
         jwt.decode(expired, key, algorithms=["RS256"])
@@ -137,7 +151,7 @@ def test_state_file_survives_a_restart_on_the_same_port(tmp_path):
     port, params = first.port, {"key": constants.API_KEY, "token": constants.API_TOKEN}
     body = {"name": "Kept", "idBoard": constants.BOARD_ID}
     requests.post(f"{first.api_base}/lists", params=params, json=body, timeout=5)
-    kid = requests.get(f"{first.api_base}/resource/jwt-public-keys", timeout=5).json()["keys"][0]
+    keys = requests.get(f"{first.api_base}/resource/jwt-public-keys", timeout=5).json()["keys"]
     first.stop()
     with pytest.raises(requests.ConnectionError):
         requests.get(first.url + "/", timeout=1)
@@ -147,7 +161,7 @@ def test_state_file_survives_a_restart_on_the_same_port(tmp_path):
         lists = requests.get(f"{second.api_base}/boards/{constants.BOARD_ID}/lists", params=params)
         assert [x["name"] for x in lists.json()] == ["Kept"]
         again = requests.get(f"{second.api_base}/resource/jwt-public-keys", timeout=5).json()
-        assert again["keys"][0]["kid"] == kid["kid"]
+        assert again["keys"] == keys
     finally:
         second.stop()
 

@@ -15,6 +15,7 @@ def test_the_apps_sandbox_defaults_are_the_sandboxs_published_identities():
         "TRELLO_TOKEN": constants.API_TOKEN,
         "TRELLO_API_SECRET": constants.API_SECRET,
         "TRELLO_BOARD_ID": constants.BOARD_ID,
+        "TRELLO_POWERUP_ID": constants.POWERUP_ID,
     }
 
 
@@ -42,4 +43,5 @@ def test_a_real_trello_key_leaves_no_sandbox_credential_behind(monkeypatch):
     monkeypatch.setenv("TRELLO_API_KEY", "a-real-key")
     config = Config()
     assert not config.SANDBOX and config.TRELLO_API_BASE == "https://api.trello.com/1"
-    assert (config.TRELLO_TOKEN, config.TRELLO_API_SECRET, config.TRELLO_BOARD_ID) == (None,) * 3
+    left = (config.TRELLO_TOKEN, config.TRELLO_API_SECRET, config.TRELLO_BOARD_ID)
+    assert left + (config.TRELLO_POWERUP_ID,) == (None,) * 4

@@ -26,10 +26,10 @@ class Sandbox:
         self.faults = Faults()
         self.webhook_timeout = timeout
         self.dispatcher = Dispatcher(self.store, constants.API_SECRET, retry_delays, timeout)
-        self.keys = JwtKeys(self.store)
         if self.store.get("board", constants.BOARD_ID) is None:
             self.store.wipe()
             seed(self.store)
+        self.keys = JwtKeys(self.store)
 
     def reset(self):
         """Wipe and reseed; forget faults, logs, mail, windows and pending deliveries."""
@@ -39,6 +39,7 @@ class Sandbox:
         with self.store.transaction():
             self.store.wipe()
             seed(self.store)
+            self.keys.retire_old()  # one signing key again, kept in the new state
 
     def record(self, action):
         """Store an action; queue its deliveries once the write's transaction commits."""

@@ -7,7 +7,7 @@ from functools import wraps
 from flask import current_app, g, request
 
 from app.powerup_api.errors import ApiError
-from app.powerup_api.tokens import InvalidToken, TokenVerifier
+from app.powerup_api.tokens import InvalidToken, KeysUnavailable, TokenVerifier
 from app.trello.gateway import TrelloError, get_gateway
 
 MEMBERS_TTL = 60  # seconds a board's membership list is trusted; a removed member loses access soon
@@ -39,7 +39,9 @@ class Memberships:
 def init_app(app):
     """Keep one verifier and one membership cache per app."""
     keys_url = app.config["TRELLO_API_BASE"] + "/resource/jwt-public-keys"
-    app.extensions["powerup_tokens"] = TokenVerifier(keys_url, timeout=app.config["TRELLO_TIMEOUT"])
+    app.extensions["powerup_tokens"] = TokenVerifier(
+        keys_url, app.config.get("TRELLO_POWERUP_ID"), timeout=app.config["TRELLO_TIMEOUT"]
+    )
     app.extensions["powerup_members"] = Memberships()
 
 
@@ -53,10 +55,16 @@ def _bearer():
 
 def caller(minimum):
     """Return (member id, role) of a caller whose role is at least `minimum`, else raise."""
+    if not current_app.config.get("TRELLO_POWERUP_ID"):
+        message = "The service does not know its Power-Up's id: set TRELLO_POWERUP_ID."
+        raise ApiError(503, "not_configured", message)
     try:
         claims = current_app.extensions["powerup_tokens"].verify(_bearer())
     except InvalidToken as exc:
         raise ApiError(401, "invalid_token", f"Not signed in: {exc}.") from None
+    except KeysUnavailable:
+        message = "Trello's signing keys could not be read just now: try again in a moment."
+        raise ApiError(503, "keys_unavailable", message) from None
     if claims["idBoard"] != current_app.config["TRELLO_BOARD_ID"]:
         raise ApiError(403, "wrong_board", "This Power-Up serves another board.")
     try:

@@ -1,4 +1,4 @@
-"""GET /1/resource/jwt-public-keys (no auth): the key that verifies the sandbox's Power-Up JWTs."""
+"""GET /1/resource/jwt-public-keys (no auth): the keys that verify the sandbox's Power-Up JWTs."""
 
 from flask import Blueprint, jsonify
 
@@ -9,5 +9,5 @@ bp = Blueprint("trello_jwt_public_keys", __name__, url_prefix="/1")
 
 @bp.get("/resource/jwt-public-keys")
 def jwt_public_keys():
-    """Publish the key that verifies sandbox Power-Up JWTs: a JWK set plus the PEM."""
+    """Publish the keys as Trello does: {"keys": [PEM, …]}, two of them during a rotation."""
     return jsonify(sandbox().keys.public_document())

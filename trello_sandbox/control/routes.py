@@ -49,6 +49,20 @@ def rate_limits():
     return jsonify(enabled=enabled)
 
 
+@bp.post("/control/jwt-keys")
+def jwt_keys():
+    """Rotate the Power-Up signing key as Trello does ({"rotate": true}: a new key signs, both
+    are published) or end the rotation ({"retire": true}: only the new key is published)."""
+    body, keys = _body(), sandbox().keys
+    if body.get("rotate") is True:
+        keys.rotate()
+    elif body.get("retire") is True:
+        keys.retire_old()
+    else:
+        return _refuse('send {"rotate": true} or {"retire": true}')
+    return jsonify(keys.public_document())
+
+
 @bp.get("/control/requests")
 def requests_log():
     """Return the /1/ calls made, oldest first: method, path, query, status, time, had_body,
