@@ -1,7 +1,9 @@
 """A participant's one card: created, moved, renamed and archived through the outbox."""
 
+from sqlalchemy import select
+
 from app.db import db
-from app.models import Person
+from app.models import OutboxEntry, Person
 from app.outbox import Operations, PermanentError, enqueue, lanes
 from app.trello.card_text import MARKER, card_name, compose, organiser_part, person_text
 from app.trello.gateway import get_gateway
@@ -43,6 +45,34 @@ def queue_move(programme, person, list_key):
 def queue_refresh(programme, person):
     """Queue rewriting the card's name and the service's own description lines from the record."""
     return _enqueue(programme, person, "people.refresh_card", {"person_id": person.id})
+
+
+def queue_renames(programme, cards):
+    """Queue a refresh of each participant's card whose name is not theirs as written now (a
+    name from before card names were plain text, or edited by hand); return how many."""
+    names = {card["id"]: card.get("name") for card in cards}
+    query = select(Person).where(
+        Person.programme_id == programme.id,
+        Person.status.in_(("active", "paused")),
+        Person.trello_card_id.in_(list(names)),
+    )
+    queued = 0
+    for person in db.session.scalars(query):
+        if names[person.trello_card_id] != card_name(person.full_name, person.organisation):
+            if not _refresh_waiting(person):
+                queue_refresh(programme, person)
+                queued += 1
+    return queued
+
+
+def _refresh_waiting(person):
+    """Tell whether a refresh of the person's card is already queued."""
+    query = select(OutboxEntry.id).where(
+        OutboxEntry.person_id == person.id,
+        OutboxEntry.operation == "people.refresh_card",
+        OutboxEntry.waiting(),
+    )
+    return db.session.scalar(query.limit(1)) is not None
 
 
 def _card_of(payload):

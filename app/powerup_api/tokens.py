@@ -37,7 +37,7 @@ def parse_keys(document):
     if isinstance(document, str):
         return [_pem_key(document)]
     if not isinstance(document, dict) or not isinstance(document.get("keys", []), list):
-        raise ValueError("the key document is not {\"keys\": [...]}")
+        raise ValueError('the key document is not {"keys": [...]}')
     keys = [_entry_key(entry) for entry in document.get("keys", [])]
     if isinstance(document.get("pem"), str):
         keys.append(_pem_key(document["pem"]))

@@ -14,7 +14,7 @@ from app.models import Person, Programme, Round
 from app.outbox import Operations, lease
 from app.rounds import describe
 from app.rounds.board_state import BoardState
-from app.trello.card_text import compose, organiser_part, person_text
+from app.trello.card_text import card_name, compose, organiser_part, person_text
 from app.trello.gateway import get_gateway
 
 # The CLI sets this to draw its progress bar; the worker leaves it unset.
@@ -109,6 +109,8 @@ def _member_targets(board, round_, groups, people, short_urls, base):
             yield (
                 card["id"],
                 {
+                    # Names written before card names were plain text lose their escapes.
+                    "name": card_name(person.full_name, person.organisation),
                     "list_id": board.lists["matched"],
                     "pos": position,
                     "label_ids": labels + [round_.label_id],
@@ -140,4 +142,5 @@ def _move_out_others(gateway, board, round_, in_round):
         paused = person.status == "paused" or reasons.get(person.id) in ("paused", "skipping")
         target = board.lists["paused" if paused else "signups"]
         desc = compose(organiser_part(card.get("desc")), person_text(person))
-        gateway.update_card(card_id, list_id=target, pos="bottom", desc=desc)
+        name = card_name(person.full_name, person.organisation)
+        gateway.update_card(card_id, name=name, list_id=target, pos="bottom", desc=desc)

@@ -47,7 +47,8 @@ class BoardState:
         """Tell whether a card is not yet as the round wants it."""
         card = self.cards[card_id]
         return (
-            card.get("idList") != fields["list_id"]
+            card.get("name") != fields["name"]
+            or card.get("idList") != fields["list_id"]
             or float(card.get("pos", 0)) != float(fields["pos"])
             or set(card.get("idLabels", [])) != set(fields["label_ids"])
             or (card.get("desc") or "") != fields["desc"]

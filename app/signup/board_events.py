@@ -8,7 +8,7 @@ from sqlalchemy import select
 from app.db import db
 from app.models import OutboxEntry, Person, Programme, person_for_card
 from app.outbox import Operations, enqueue, lanes
-from app.people.cards import queue_create_card
+from app.people.cards import queue_create_card, queue_renames
 from app.signup.hand_made import import_card, without_contact_lines
 from app.trello.gateway import get_gateway
 from app.webhooks.routing import Router
@@ -76,15 +76,18 @@ def import_card_now(payload, entry=None):
 
 
 def reconcile_signups(programme):
-    """Import hand-made cards in Sign-ups and re-queue missing cards; return counts by outcome."""
+    """Import hand-made cards in Sign-ups, re-queue missing cards and rename cards whose name is
+    not their person's; return counts by outcome."""
     counts = {}
     signups = programme.list_id("signups")
-    for card in get_gateway().board_state().get("cards", []):
+    cards = get_gateway().board_state().get("cards", [])
+    for card in cards:
         if card.get("idList") == signups and _EMAIL_LINE.search(card.get("desc") or ""):
             outcome = import_card(programme, card)
             db.session.commit()
             counts[outcome] = counts.get(outcome, 0) + 1
     counts["cards re-queued"] = _requeue_missing_cards(programme)
+    counts["cards renamed"] = queue_renames(programme, cards)
     db.session.commit()
     return counts
 

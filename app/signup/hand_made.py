@@ -7,7 +7,7 @@ from app.db import db
 from app.models import Person, person_by_email, person_for_card
 from app.people.checks import clean_line, normalise_email, normalise_phone
 from app.people.lifecycle import activate
-from app.trello.card_text import MARKER, card_name, compose, organiser_part, person_text, plain
+from app.trello.card_text import MARKER, card_name, compose, organiser_part, person_text
 from app.trello.writes import queue_comment, queue_update_card
 
 # `Label: value` lines an organiser may write; the contact ones never stay on the board.
@@ -101,9 +101,9 @@ def import_card(programme, card):
     if person.status == "pending":
         db.session.flush()
         activate(programme, person, card_id=card["id"])
-        name = card_name(person.full_name, person.organisation) if person.organisation else None
         desc = compose(organiser_text, person_text(person))
-        queue_update_card(programme, card["id"], name=name or plain(person.full_name), desc=desc)
+        name = card_name(person.full_name, person.organisation)
+        queue_update_card(programme, card["id"], name=name, desc=desc)
         return "imported"
     if person.trello_card_id != card["id"]:
         _comment(programme, card["id"], "this person already takes part and has another card")

@@ -9,19 +9,28 @@ _URL = re.compile(r"(?i)\b(https?|ftp|mailto|www)([:.])")
 _DOMAIN = re.compile(r"\b(?:[\w-]+\.)+[^\W\d_]{2,}\b")
 
 
-def plain(text):
-    """Return text that Trello shows as written: no links, images or formatting smuggled in."""
+def plain_name(text):
+    """Return text for a card's name, which Trello shows as plain text (no Markdown is rendered
+    there, so nothing is escaped): one line, and nothing its autolinker could make a link of."""
     text = " ".join(str(text or "").split())
     # Bare domains and addresses autolink too: their dots become look-alike one-dot leaders.
     text = _DOMAIN.sub(lambda found: found.group(0).replace(".", "\u2024"), text)
-    text = _MARKDOWN.sub(r"\\\1", text)
     # A zero-width joiner after the scheme stops Trello's autolinker turning text into a link.
     return _URL.sub("\\1\u200d\\2", text)
 
 
+def plain(text):
+    """Return text for a card's description, which Trello renders as Markdown: shown as
+    written, with no links, images or formatting smuggled in."""
+    return _MARKDOWN.sub(r"\\\1", plain_name(text))
+
+
 def card_name(full_name, organisation):
-    """Return a participant card's name: `Full Name · Organisation`."""
-    return f"{plain(full_name)} · {plain(organisation)}"
+    """Return a participant card's name: `Full Name · Organisation` as typed (the name alone
+    for a hand-made card that named no organisation)."""
+    if not plain_name(organisation):
+        return plain_name(full_name)
+    return f"{plain_name(full_name)} · {plain_name(organisation)}"
 
 
 def organiser_part(desc):
