@@ -61,7 +61,7 @@ audit: install
 test: lint browser audit
 	$(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadgroup
 
-bench: install
+bench: install browser
 	$(PY) -m tests.bench
 
 clean:

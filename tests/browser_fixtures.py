@@ -43,6 +43,30 @@ def page(browser):
     context.close()
 
 
+class Watched:
+    """A page whose console errors, uncaught exceptions and requests (every frame's) are kept."""
+
+    def __init__(self, page):
+        self.page, self.errors, self.requests = page, [], []
+        page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
+        page.on("pageerror", lambda error: self.errors.append(str(error)))
+        page.on("request", lambda request: self.requests.append(request.url))
+
+    def calls_to(self, prefix):
+        """Return the URLs requested so far that start with prefix."""
+        return [url for url in self.requests if url.startswith(prefix)]
+
+
+@pytest.fixture
+def strict_page(browser):
+    """A page as a Trello user's browser shows it: the Content-Security-Policy enforced, and its
+    console errors, exceptions and requests watched."""
+    context = browser.new_context()
+    context.set_default_timeout(10_000)
+    yield Watched(context.new_page())
+    context.close()
+
+
 def axe_violations(page):
     """Run axe-core on the page for WCAG 2.2 A/AA; return its violations, each with its nodes."""
     assert AXE.exists(), f"{AXE} is missing: run `npm ci` (make test does)"

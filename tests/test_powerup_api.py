@@ -237,9 +237,70 @@ def test_a_cards_check_in_carries_the_answer_as_its_mail_link_words_it(app, clie
     }
 
 
-def test_a_card_that_is_not_a_participant_is_404(app, client, board):
-    answer = client.get("/api/cards/5a4db0a4d0000000000000c1", headers=as_member(board, NORMAL))
-    assert answer.status_code == 404 and answer.get_json()["error"]["code"] == "not_a_participant"
+def test_a_card_that_is_no_participants_says_so_and_the_round_card_gives_its_tally(
+    app, client, board
+):
+    _pair_two(app, client, board)
+    with app.app_context():
+        outbox.run_due()
+        round_card = db.session.scalar(select(Round.round_card_id))
+    headers = as_member(board, OBSERVER)
+    other = client.get("/api/cards/5a4db0a4d0000000000000c1", headers=headers)
+    assert other.status_code == 200 and other.get_json() == {"kind": "none"}
+    story = client.get(f"/api/cards/{round_card}", headers=headers).get_json()
+    assert (story["kind"], story["round"]["number"]) == ("round", 1)
+    assert story["tally"] == "Progress: 0 of 2 shared, 0 of 2 met"
+    not_an_id = client.get("/api/cards/not-a-card", headers=headers)
+    assert not_an_id.status_code == 404
+
+
+def test_one_request_gives_the_badges_of_every_participants_card_and_no_other(app, client, board):
+    ids = add_people(app, board, 7)
+    with app.app_context():  # five skip this round, so two are paired
+        for pid in ids[:5]:
+            db.session.get(Person, pid).skip_next_round = True
+        db.session.commit()
+    admin = as_member(board, ADMIN)
+    preview = client.get("/api/rounds/preview", headers=admin).get_json()
+    client.post("/api/rounds", json={"seed": preview["seed"]}, headers=admin)
+    with app.app_context():
+        outbox.run_due()
+        drawn = [db.session.get(Person, pid) for pid in ids[5:]]
+        record_check_in(drawn[0], db.session.scalar(select(Round)), "met")
+        db.session.get(Person, ids[0]).status = "paused"
+        db.session.commit()
+        cards = {p.id: p.trello_card_id for p in db.session.scalars(select(Person))}
+        round_card = db.session.scalar(select(Round.round_card_id))
+    answer = client.get(f"/api/boards/{board.board_id}/cards", headers=as_member(board, OBSERVER))
+    assert answer.status_code == 200
+    shown = answer.get_json()["cards"]
+    assert set(shown) == set(cards.values()) and round_card not in shown
+    first, second = drawn
+    assert [b["text"] for b in shown[first.trello_card_id]] == [
+        f"With {second.full_name.split()[0]}",
+        "Met ✓",
+    ]
+    assert shown[cards[ids[0]]] == [{"kind": "paused", "text": "Paused", "color": "yellow"}]
+    assert shown[cards[ids[1]]] == []
+    assert "@" not in answer.get_data(as_text=True)  # no contact details in badges
+
+
+def test_the_board_badges_are_for_members_of_this_board_only(app, client, board):
+    assert client.get(f"/api/boards/{board.board_id}/cards").status_code == 401
+    outsider = as_member(board, OUTSIDER)
+    assert client.get(f"/api/boards/{board.board_id}/cards", headers=outsider).status_code == 403
+    other = client.get(
+        "/api/boards/5a4db0a4d0000000000000b2/cards", headers=as_member(board, ADMIN)
+    )
+    assert other.status_code == 404
+
+
+def test_settings_say_whether_the_caller_may_change_them(app, client, board):
+    seen = {
+        member: client.get("/api/settings", headers=as_member(board, member)).get_json()
+        for member in (ADMIN, NORMAL, OBSERVER)
+    }
+    assert [seen[m]["editable"] for m in (ADMIN, NORMAL, OBSERVER)] == [True, False, False]
 
 
 def test_settings_need_a_board_admin_and_valid_values(app, client, board):

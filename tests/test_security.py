@@ -33,6 +33,7 @@ SAMPLES = {
     "/api/rounds/preview": "/api/rounds/preview",
     "/api/rounds": "/api/rounds",
     "/api/rounds/<int:round_id>": "/api/rounds/1",
+    "/api/boards/<board_id>/cards": "/api/boards/5a4db0a4d0000000000000b1/cards",
     "/api/cards/<card_id>": "/api/cards/abc123",
     "/api/settings": "/api/settings",
     "/api/openapi.json": "/api/openapi.json",

@@ -25,9 +25,11 @@ def _new_private_pem():
 def _public_pem(private_pem):
     """Return the SubjectPublicKeyInfo PEM of a private key, as Trello publishes its keys."""
     private = serialization.load_pem_private_key(private_pem.encode("ascii"), password=None)
-    return private.public_key().public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-    ).decode("ascii")
+    return (
+        private.public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode("ascii")
+    )
 
 
 class JwtKeys:

@@ -3,7 +3,7 @@
 from sqlalchemy import select
 
 from app.db import db
-from app.models import CheckIn, Output
+from app.models import CheckIn, Output, Round
 from app.rounds.membership import last_drawn
 from app.vocabulary import BY_ANSWER, CHANNELS
 
@@ -91,6 +91,12 @@ def _check_in_json(check_in):
         return None
     label = BY_ANSWER[check_in.answer].choice
     return {"answer": check_in.answer, "label": label, "learned": check_in.learned}
+
+
+def round_for_card(programme, card_id):
+    """Return the programme's round whose card this is, or None."""
+    query = select(Round).where(Round.programme_id == programme.id, Round.round_card_id == card_id)
+    return db.session.scalar(query)
 
 
 def _card_url(person):

@@ -15,10 +15,12 @@ WINDOW_DAYS = (7, 90)  # shorter gives no time to meet; longer and the round is 
 DIGITS = re.compile(r" *([0-9]{1,9}) *")
 
 
-def settings_json(programme):
-    """Return the settings the Power-Up shows, defaults filled in; list names are read-only."""
+def settings_json(programme, editable):
+    """Return the settings the Power-Up shows, defaults filled in, and whether the caller may
+    change them (board admins only); list names are read-only."""
     stored = programme.settings or {}
     return {
+        "editable": editable,
         "meeting_window_days": int(stored.get("meeting_window_days", DEFAULT_WINDOW_DAYS)),
         "odd": stored.get("odd", "trio"),
         "same_org": stored.get("same_org", "avoid"),

@@ -8,10 +8,13 @@ from werkzeug.security import safe_join
 bp = Blueprint("powerup_static", __name__, url_prefix="/powerup")
 TRELLO_LIBRARY = "https://p.trellocdn.com/power-up.min.js"
 TRELLO_ORIGIN = "https://trello.com"
+# Trello's client library sets its colour theme (light or dark design tokens) as an inline
+# <style> on every Power-Up page (TrelloPowerUp.iframe()), so inline styles are allowed here;
+# scripts stay limited to this origin and the library.
 CSP = (
-    "default-src 'self'; script-src 'self' {library}; style-src 'self'; img-src 'self' data:; "
-    "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
-    "frame-ancestors {ancestors}"
+    "default-src 'self'; script-src 'self' {library}; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors {ancestors}"
 )
 
 

@@ -7,11 +7,13 @@ from flask import Blueprint, g, jsonify, request, send_from_directory
 from werkzeug.exceptions import HTTPException
 
 from app.db import db
+from app.followup.progress import round_tally
 from app.models import Round, current_programme, person_for_card
 from app.pairing import PoolTooSmall, parse_seed
 from app.powerup_api.auth import requires
+from app.powerup_api.badges import board_badges
 from app.powerup_api.errors import ApiError, error_response
-from app.powerup_api.serialise import card_json, preview_json, round_json
+from app.powerup_api.serialise import card_json, preview_json, round_for_card, round_json
 from app.powerup_api.settings import settings_json, validate
 from app.rounds.service import PoolChanged, confirm_round, preview_round
 
@@ -91,21 +93,39 @@ def rounds_progress(round_id):
     return jsonify(round_json(round_))
 
 
+@bp.get("/boards/<board_id>/cards")
+@requires("observer")
+def board_cards(board_id):
+    """Return the badges of every participant's card on the board, for one board render."""
+    programme = current_programme()
+    if board_id != programme.trello_board_id:
+        raise ApiError(404, "not_found", "There is no such board here.")
+    return jsonify(cards=board_badges(programme))
+
+
 @bp.get("/cards/<card_id>")
 @requires("observer")
 def card_story(card_id):
-    """Return a card's partner, round, check-in, outputs; contact details for members who edit."""
-    person = person_for_card(current_programme(), card_id) if CARD_ID.fullmatch(card_id) else None
-    if person is None or person.status in ("pending", "left"):
-        raise ApiError(404, "not_a_participant", "This card is not a participant's card.")
-    return jsonify(card_json(person, with_contact=g.member_role in CONTACT_ROLES))
+    """Say what a card is to UnMentoring: a participant's (partner, round, check-in, outputs;
+    contact details for members who edit), the round card (its round and tally), or neither."""
+    if not CARD_ID.fullmatch(card_id):
+        raise ApiError(404, "not_found", "That is not a Trello card id.")
+    programme = current_programme()
+    person = person_for_card(programme, card_id)
+    if person is not None and person.status not in ("pending", "left"):
+        story = card_json(person, with_contact=g.member_role in CONTACT_ROLES)
+        return jsonify(kind="participant", **story)
+    round_ = round_for_card(programme, card_id)
+    if round_ is not None:
+        return jsonify(kind="round", round=round_json(round_), tally=round_tally(round_))
+    return jsonify(kind="none")
 
 
 @bp.get("/settings")
 @requires("observer")
 def settings_read():
     """Return the programme's settings with their defaults."""
-    return jsonify(settings_json(current_programme()))
+    return jsonify(settings_json(current_programme(), editable=g.member_role == "admin"))
 
 
 @bp.put("/settings")
@@ -119,4 +139,4 @@ def settings_write():
     programme = current_programme()
     programme.settings = {**(programme.settings or {}), **changes}
     db.session.commit()
-    return jsonify(settings_json(programme))
+    return jsonify(settings_json(programme, editable=True))

@@ -25,7 +25,8 @@
       return;
     }
     error.textContent = '';
-    Promise.resolve(t.attach({ name: url, url: url })).then(function () {
+    // Trello's t.attach() throws at once for a member who cannot write to the card.
+    Promise.resolve().then(function () { return t.attach({ name: url, url: url }); }).then(function () {
       return t.closePopup();
     }, function (failure) {
       error.textContent = 'Trello did not attach the link: ' + (failure && failure.message || 'try again') + '.';

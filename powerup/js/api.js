@@ -1,9 +1,12 @@
-/* The one module that calls the UnMentoring API, with the member's t.jwt() as a Bearer token. */
+/* The one module that calls the UnMentoring API, with the member's t.jwt() as a Bearer token.
+ * The token is kept until shortly before it expires, so a board render asks Trello once. */
 (function (root) {
   'use strict';
   // /powerup/js/api.js → /api/: same origin as the Power-Up's pages, so no CORS is needed.
   var BASE = new URL('../../api/', document.currentScript.src).href;
   var REPORT = new URL('../../report', document.currentScript.src).href;
+  var SIGNED_OUT = 'Sign in to Trello to see UnMentoring here.';
+  var token = null;  // {value, until}
 
   function failure(response, body) {
     var detail = body && body.error ? body.error : {};
@@ -14,45 +17,81 @@
     return error;
   }
 
+  function expiry(jwt) {
+    try {
+      var claims = JSON.parse(atob(jwt.split('.')[1].replace(/-/g, '+').replace(/_/g, '/')));
+      return claims.exp * 1000;
+    } catch (e) {
+      return 0;
+    }
+  }
+
+  // Trello's t.jwt() rejects for a viewer who is not signed in.
+  function jwt(t) {
+    if (token && Date.now() < token.until) { return Promise.resolve(token.value); }
+    return Promise.resolve().then(function () { return t.jwt(); }).then(function (value) {
+      token = { value: value, until: expiry(value) - 60000 };
+      return value;
+    }, function () {
+      var error = new Error(SIGNED_OUT);
+      error.code = 'signed_out';
+      throw error;
+    });
+  }
+
   function call(t, method, path, body) {
-    return Promise.resolve(t.jwt()).then(function (token) {
-      var headers = { Authorization: 'Bearer ' + token, Accept: 'application/json' };
+    return jwt(t).then(function (value) {
+      var headers = { Authorization: 'Bearer ' + value, Accept: 'application/json' };
       if (body !== undefined) { headers['Content-Type'] = 'application/json'; }
       return fetch(BASE + path, {
         method: method,
         headers: headers,
         body: body === undefined ? undefined : JSON.stringify(body),
         credentials: 'omit'
-      });
-    }, function () {
-      throw new Error('Trello did not give a sign-in token: reload the board and try again.');
-    }).then(function (response) {
-      return response.json().catch(function () { return null; }).then(function (data) {
-        if (!response.ok) { throw failure(response, data); }
-        return data;
-      });
-    }, function (error) {
-      if (error instanceof TypeError) {
+      }).then(function (response) {
+        return response.json().catch(function () { return null; }).then(function (data) {
+          if (!response.ok) { throw failure(response, data); }
+          return data;
+        });
+      }, function () {
         throw new Error('The UnMentoring service could not be reached: try again in a moment.');
-      }
-      throw error;
+      });
     });
+  }
+
+  // Whether the viewer is a member of the board: only members may use the API, so nobody else
+  // need ask it anything (Trello gives the board's memberships to the Power-Up itself).
+  function isBoardMember(t) {
+    var member = t.getContext().member;
+    return Promise.resolve(t.board('memberships')).then(function (board) {
+      return (board.memberships || []).some(function (m) { return m.idMember === member; });
+    });
+  }
+
+  // Who is looking: 'signed-out' (Trello gives no token), 'outsider' (not a board member), or
+  // 'member'; neither of the first two need ask the service anything.
+  function viewer(t) {
+    return jwt(t).then(function () {
+      return isBoardMember(t).then(function (member) { return member ? 'member' : 'outsider'; });
+    }, function () { return 'signed-out'; });
   }
 
   root.UnMentoringApi = {
     reportUrl: REPORT,
+    signedOut: SIGNED_OUT,
+    isBoardMember: isBoardMember,
+    viewer: viewer,
     preview: function (t) { return call(t, 'GET', 'rounds/preview'); },
     makeRound: function (t, seed, poolHash) {
       return call(t, 'POST', 'rounds', { seed: seed, pool_hash: poolHash });
     },
     round: function (t, id) { return call(t, 'GET', 'rounds/' + encodeURIComponent(id)); },
-    // A card that is not a participant's has no story: null, not an error.
-    card: function (t, cardId) {
-      return call(t, 'GET', 'cards/' + encodeURIComponent(cardId)).catch(function (error) {
-        if (error.status === 404) { return null; }
-        throw error;
+    boardCards: function (t, board) {
+      return call(t, 'GET', 'boards/' + encodeURIComponent(board) + '/cards').then(function (body) {
+        return body.cards;
       });
     },
+    card: function (t, cardId) { return call(t, 'GET', 'cards/' + encodeURIComponent(cardId)); },
     settings: function (t) { return call(t, 'GET', 'settings'); },
     saveSettings: function (t, settings) { return call(t, 'PUT', 'settings', settings); }
   };

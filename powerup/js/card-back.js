@@ -1,5 +1,7 @@
 /* global TrelloPowerUp, UnMentoringApi */
-/* The card-back section: round, partner, check-in, outputs, and contact details for members. */
+/* The card-back section: what the card is to UnMentoring. A participant's card: round,
+ * partner, check-in, outputs, and contact details for members who edit; the round card: its
+ * round and tally; any other card, or a viewer who is not a member: one plain sentence. */
 (function () {
   'use strict';
   var t = TrelloPowerUp.iframe();
@@ -12,6 +14,10 @@
     a.target = '_blank';
     a.rel = 'noopener noreferrer';
     return a;
+  }
+
+  function say(message) {
+    $('status').textContent = message;
   }
 
   function fillPartners(partners) {
@@ -38,7 +44,7 @@
     box.appendChild(list);
   }
 
-  // Each detail comes with its label from the service, which names every channel once.
+  // Each contact detail comes with its label from the service, which names every channel once.
   function fillContact(contact) {
     var box = $('contact');
     box.innerHTML = '';
@@ -53,14 +59,9 @@
     $('contact-block').hidden = !contact || !contact.length;
   }
 
-  function show(story) {
-    if (!story) {
-      $('status').textContent = 'This card is not an UnMentoring participant\u2019s card.';
-      $('story').hidden = true;
-      return;
-    }
-    $('status').textContent = story.person.name + ' \u00b7 ' + story.person.organisation +
-      (story.status.paused ? ' \u00b7 paused' : '');
+  function showParticipant(story) {
+    say(story.person.name + ' \u00b7 ' + story.person.organisation +
+      (story.status.paused ? ' \u00b7 paused' : ''));
     $('round').textContent = story.round
       ? 'Round ' + story.round.number + ' \u00b7 meet by ' + story.round.meet_by
       : 'Not paired yet';
@@ -71,9 +72,29 @@
     $('story').hidden = false;
   }
 
-  t.render(function () {
-    return UnMentoringApi.card(t, t.getContext().card).then(show, function (error) {
-      $('status').textContent = error.message;
+  function show(story) {
+    if (story.kind === 'participant') {
+      showParticipant(story);
+    } else if (story.kind === 'round') {
+      say('The card of round ' + story.round.number + ' (meet by ' + story.round.meet_by +
+        '). ' + story.tally + '.');
+    } else {
+      say('This card is not an UnMentoring participant\u2019s card.');
+    }
+  }
+
+  function load() {
+    return UnMentoringApi.viewer(t).then(function (viewer) {
+      if (viewer === 'signed-out') { say(UnMentoringApi.signedOut); return null; }
+      if (viewer === 'outsider') {
+        say('Only members of this board can see UnMentoring on its cards.');
+        return null;
+      }
+      return UnMentoringApi.card(t, t.getContext().card).then(show);
+    }).catch(function (error) {
+      say(error.message);
     }).then(function () { return t.sizeTo('#content'); });
-  });
+  }
+
+  t.render(load);
 })();

@@ -1,5 +1,7 @@
 /* global TrelloPowerUp, UnMentoringApi */
-/* The connector: one map of capability → function, as in trello/power-up-template. */
+/* The connector: one map of capability → function, as in trello/power-up-template.
+ * card-badges runs for every card at every board render, so the badges of all cards come from
+ * one request, kept a few seconds, and nobody who is not a board member asks at all. */
 (function () {
   'use strict';
   var ICON = new URL('../img/icon.svg', document.currentScript.src).href;
@@ -12,6 +14,8 @@
     cardBack: page('card-back.html'),
     addOutput: page('add-output.html')
   };
+  var BADGES_KEPT_MS = 10000;
+  var badgesByBoard = {};  // board id → {at, promise}
 
   function openMakePairs(t) {
     return t.closePopup().then(function () {
@@ -39,6 +43,7 @@
   }
 
   function boardButtons() {
+    // 'edit': shown only to members who can edit the board, who may make pairs.
     return [{
       icon: { dark: ICON_WHITE, light: ICON },
       text: 'UnMentoring',
@@ -47,24 +52,27 @@
     }];
   }
 
-  function badgesFor(story) {
-    var badges = [];
-    if (story.partners.length) {
-      var names = story.partners.map(function (partner) { return partner.first_name; });
-      badges.push({ text: 'With ' + names.join(' & '), icon: ICON, color: null });
-    }
-    if (story.status.paused) { badges.push({ text: 'Paused', color: 'yellow' }); }
-    if (story.status.met) { badges.push({ text: 'Met ✓', color: 'blue' }); }
-    if (story.status.shared) { badges.push({ text: 'Shared ✓', color: 'green' }); }
-    return badges;
+  function allBadges(t) {
+    var board = t.getContext().board;
+    var kept = badgesByBoard[board];
+    if (kept && Date.now() - kept.at < BADGES_KEPT_MS) { return kept.promise; }
+    var promise = UnMentoringApi.isBoardMember(t).then(function (member) {
+      return member ? UnMentoringApi.boardCards(t, board) : {};
+    }).catch(function () {
+      return {};  // a badge is no place for an error; the card-back section shows it
+    });
+    badgesByBoard[board] = { at: Date.now(), promise: promise };
+    return promise;
   }
 
   function cardBadges(t) {
     var card = t.getContext().card;
-    return UnMentoringApi.card(t, card).then(function (story) {
-      return story ? badgesFor(story) : [];
-    }, function () {
-      return []; // a badge is no place for an error; the card-back section shows it
+    return allBadges(t).then(function (cards) {
+      return (cards[card] || []).map(function (badge) {
+        var shown = { text: badge.text, color: badge.color || null };
+        if (badge.kind === 'partners') { shown.icon = ICON; }
+        return shown;
+      });
     });
   }
 
@@ -72,16 +80,18 @@
     return {
       title: 'UnMentoring',
       icon: ICON,
-      content: { type: 'iframe', url: t.signUrl(PAGES.cardBack), height: 160 }
+      content: { type: 'iframe', url: t.signUrl(PAGES.cardBack), height: 120 }
     };
   }
 
-  function cardButtons() {
+  function cardButtons(t) {
+    // Trello refuses t.attach() to a member who cannot write to the card: no button for them.
+    if (!t.memberCanWriteToModel('card')) { return []; }
     return [{
       icon: ICON,
       text: 'Add output link',
-      callback: function (t) {
-        return t.popup({ title: 'Add output link', url: PAGES.addOutput, height: 200 });
+      callback: function (t2) {
+        return t2.popup({ title: 'Add output link', url: PAGES.addOutput, height: 200 });
       }
     }];
   }

@@ -22,7 +22,16 @@
     });
   }
 
+  // Only board admins may change the settings; everyone else sees them, and no button that
+  // would refuse them on Save.
+  function readOnly(editable) {
+    Array.prototype.forEach.call(form.elements, function (field) { field.disabled = !editable; });
+    document.getElementById('save').hidden = !editable;
+    document.getElementById('read-only').hidden = editable;
+  }
+
   function fill(settings) {
+    readOnly(settings.editable);
     form.elements.meeting_window_days.value = settings.meeting_window_days;
     document.getElementById('odd-' + settings.odd).checked = true;
     document.getElementById('same_org-' + settings.same_org).checked = true;

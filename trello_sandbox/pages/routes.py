@@ -90,10 +90,15 @@ def index():
     return render_template("sandbox/index.html", c=constants)
 
 
+SIGNED_OUT = "signed-out"
+
+
 @bp.get("/sandbox/board")
 def board_page():
     """Render the board; a small script reloads it when the board changes."""
     members = {member_id: names[0] for member_id, names in constants.MEMBERS.items()}
+    # ?as=signed-out shows the board as to a viewer who is not signed in to Trello.
+    members[SIGNED_OUT] = "nobody (signed out)"
     acting = request.args.get("as")
     acting = acting if acting in members else constants.NORMAL_MEMBER_ID
     return render_template(

@@ -17,6 +17,7 @@
 
   function context(card) {
     var ctx = { board: cfg.board, member: cfg.member, permissions: { board: WRITE ? 'write' : 'read' } };
+    // Trello gives a signed-out viewer of a public board no member (the stand-in's spelling).
     if (card) { ctx.card = card; ctx.permissions.card = ctx.permissions.board; }
     return ctx;
   }
@@ -120,8 +121,11 @@
     });
   }
 
+  var SIGNED_OUT = cfg.member === 'notLoggedIn';
+
   var calls = {
     jwt: function () {
+      if (SIGNED_OUT) { throw new Error('Trello cannot make a token: the viewer is not signed in'); }
       return fetch('/sandbox/jwt', {
         method: 'POST', headers: { 'Content-Type': 'application/json' },
         body: JSON.stringify({ idMember: cfg.member, idBoard: cfg.board })
@@ -136,7 +140,16 @@
         return found && { id: found.id, name: found.name, idList: found.idList, shortLink: found.shortLink, url: found.shortUrl, desc: found.desc };
       });
     },
-    board: function () { return { id: cfg.board, name: document.querySelector('main.board h1').textContent }; },
+    board: function (params) {
+      var board = { id: cfg.board, name: document.querySelector('main.board h1').textContent };
+      if ((params.fields || []).indexOf('memberships') < 0) { return board; }
+      var query = new URLSearchParams({ key: cfg.key, token: cfg.token });
+      return fetch('/1/boards/' + cfg.board + '/memberships?' + query).then(function (r) { return r.json(); })
+        .then(function (rows) {
+          board.memberships = rows.map(function (m) { return { idMember: m.idMember, memberType: m.memberType }; });
+          return board;
+        });
+    },
     popup: function (params, source, frame) { popup(params, source, frame && frame.context.card); },
     modal: function (params, source, frame) {
       var body = frameFor(params.url, frame && frame.context.card, params.args, params.height, params.title);
@@ -172,6 +185,8 @@
       var waiter = pending[msg.id];
       delete pending[msg.id];
       if ('error' in msg) { waiter.reject(new Error(msg.error)); } else { waiter.resolve(msg.result); }
+    } else if (msg.sbx === 'iframe-ready') {
+      event.source.postMessage({ sbx: 'render' }, APP_ORIGIN);
     } else if (msg.sbx === 'call' && calls[msg.method]) {
       var source = event.source;
       Promise.resolve().then(function () {
