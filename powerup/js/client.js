@@ -85,15 +85,19 @@
   }
 
   function cardButtons(t) {
-    // Trello refuses t.attach() to a member who cannot write to the card: no button for them.
+    // Trello refuses t.attach() to a member who cannot write to the card: no button for them;
+    // and an output belongs on a participant's card only (not the round card, say).
     if (!t.memberCanWriteToModel('card')) { return []; }
-    return [{
-      icon: ICON,
-      text: 'Add output link',
-      callback: function (t2) {
-        return t2.popup({ title: 'Add output link', url: PAGES.addOutput, height: 200 });
-      }
-    }];
+    return allBadges(t).then(function (cards) {
+      if (!(t.getContext().card in cards)) { return []; }
+      return [{
+        icon: ICON,
+        text: 'Add output link',
+        callback: function (t2) {
+          return t2.popup({ title: 'Add output link', url: PAGES.addOutput, height: 200 });
+        }
+      }];
+    });
   }
 
   TrelloPowerUp.initialize({

@@ -274,6 +274,7 @@
         button.addEventListener('click', function () { runCallback(connector.contentWindow, spec.callback, cardId); });
         buttons.appendChild(button);
       });
+      buttons.dataset.ready = 'yes';  // tests wait for this before they count the buttons
     });
   }
 
