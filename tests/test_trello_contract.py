@@ -118,7 +118,7 @@ def test_the_sandbox_answers_with_every_key_and_type_real_trello_sends(sandbox, 
     assert differences(recorded(name), response.json(), replay.ignore, replay.kinds) == []
 
 
-def test_the_export_case_compares_every_kind_of_action_the_app_meets(sandbox, board):
+def test_the_board_export_compares_the_sandboxs_actions_kind_by_kind(sandbox, board):
     replay = REPLAYS[EXPORT]
     kind = ACTION_KINDS["actions[]"]
     ours = {kind(action) for action in replay.request(sandbox, board).json()["actions"]}
