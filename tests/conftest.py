@@ -18,6 +18,7 @@ pytest_plugins = [
     "tests.support",
     "tests.signup_helpers",
     "tests.browser_fixtures",
+    "tests.recorded_trello",
 ]
 
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])

@@ -51,6 +51,7 @@ CONTENT_TYPES = [
 # shape allows, so an action made of it passes the receiver's checks and meets the handlers.
 STORABLE_TEXT = st.text(st.characters(codec="utf-8", exclude_characters="\x00"), max_size=40)
 OUTPUT_LINKS = ["https://weeknotes.example.org/1", "see https://a.example/x, http://b.example"]
+PARTICIPANTS = 12  # the first known ids: their cards, in a round
 
 
 def linky(text):
@@ -61,7 +62,7 @@ def linky(text):
 
 def shaped_part(known_ids, text, closed):
     """Return a strategy for data.card, data.list and the like in Trello's shape, mostly with
-    the id of a participant's card or of one of the board's lists."""
+    one of the known ids (participants' cards, the board's lists)."""
     ids = st.one_of(st.sampled_from(known_ids), st.sampled_from(known_ids), text)
     optional = {"name": text, "desc": linky(text), "url": linky(text), "closed": closed}
     return st.fixed_dictionaries({"id": ids}, optional=optional)
@@ -120,10 +121,12 @@ def with_own_id(action):
 
 def trello_shaped(board_id, known_ids):
     """Return delivery bodies exactly in Trello's shape, of a handled type, on a card, with
-    any storable text: what Trello may send, so each must be taken and handled."""
+    any storable text: what Trello may send, so each must be taken and handled. Its card is
+    mostly a participant's (the first PARTICIPANTS known ids), as a card action's is."""
     part = shaped_part(known_ids, STORABLE_TEXT, st.booleans())
+    card = shaped_part(known_ids[:PARTICIPANTS], STORABLE_TEXT, st.booleans())
     data = st.fixed_dictionaries(
-        {"board": st.fixed_dictionaries({"id": st.just(board_id)}), "card": part},
+        {"board": st.fixed_dictionaries({"id": st.just(board_id)}), "card": card},
         optional={key: part for key in ("list", "listAfter", "listBefore", "old", "attachment")}
         | {"text": linky(STORABLE_TEXT)},
     )
@@ -200,7 +203,7 @@ def receiver(app, client, board):
 def known_ids(app, receiver):
     """Put twelve participants with cards into a round; return their card ids, then the
     board's list ids: what fuzzed actions name, so that the handlers act on someone."""
-    ids = add_people(app, receiver.sandbox, 12)
+    ids = add_people(app, receiver.sandbox, PARTICIPANTS)
     with app.app_context():
         programme = current_programme()
         confirm_round(programme, 99)

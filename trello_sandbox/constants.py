@@ -30,3 +30,6 @@ BOARD_ROLES = {
 }
 # A new Trello board comes with one unnamed label in each of these colours.
 DEFAULT_LABEL_COLORS = ("green", "yellow", "orange", "red", "purple", "blue")
+# The workspace (Trello's "organization") the sandbox board belongs to, as the recorded boards
+# from 2020 on each belong to one.
+WORKSPACE_ID = "5a4db0a4d00000000000a0a0"

@@ -2,7 +2,7 @@
 
 import functools
 
-from flask import current_app
+from flask import current_app, has_request_context, request
 
 from trello_sandbox import constants
 from trello_sandbox.faults import Faults
@@ -43,6 +43,10 @@ class Sandbox:
 
     def record(self, action):
         """Store an action; queue its deliveries once the write's transaction commits."""
+        if has_request_context() and request.path.startswith("/1/"):
+            # Made through the REST API with the app's key: Trello names the app (a comment
+            # made through the API, 2023: "appCreator": {"id": …}); the board page's are null.
+            action["appCreator"] = {"id": constants.POWERUP_ID}
         card = action["data"].get("card") or {}
         self.store.put("action", action, board=action["data"]["board"]["id"], parent=card.get("id"))
         model = functools.partial(model_json, self.store)

@@ -5,11 +5,14 @@ from flask import Blueprint, jsonify
 from trello_sandbox.api.call import actor, params
 from trello_sandbox.core import sandbox
 from trello_sandbox.model import queries
+from trello_sandbox.model.account_shapes import board_json, member_json
 from trello_sandbox.model.boards import create_label, create_list, labels_by_id, lookup
 from trello_sandbox.model.errors import invalid
-from trello_sandbox.model.shapes import board_json, card_json, list_json, member_json, pick
+from trello_sandbox.model.shapes import card_json, list_json, pick
 
 bp = Blueprint("trello_boards", __name__, url_prefix="/1")
+# What GET /1/boards/{id} can nest, each asked for by its own argument.
+NESTED = "lists cards labels memberships members actions checklists pluginData".split()
 
 
 def _board(ref):
@@ -19,27 +22,39 @@ def _board(ref):
 
 @bp.get("/boards/<ref>")
 def get_board(ref):
-    """Return a board, with lists, cards (and attachments), labels and memberships if asked."""
+    """Return a board, with lists, cards (and attachments), labels, memberships, members and
+    actions if asked (`checklists` and `pluginData` answer [], as the sandbox has none)."""
     store, args = sandbox().store, params()
     board = _board(ref)
     shaped = board_json(board, store.find("label", board=board["id"]), args.get("fields"))
-    lists_filter = args.get("lists", "none")
-    if lists_filter != "none":
-        shaped["lists"] = queries.board_lists(store, board["id"], lists_filter, {})
-    if args.get("cards", "none") != "none":
-        card_args = {
-            "attachments": args.get("card_attachments", "false"),
-            "attachment_fields": args.get("card_attachment_fields"),
-            "fields": args.get("card_fields"),
-        }
-        shaped["cards"] = queries.board_cards(store, board["id"], args["cards"], card_args)
-    if args.get("labels", "none") != "none":
+    wanted = {name for name in NESTED if args.get(name, "none") not in ("none", "false")}
+    if "lists" in wanted:
+        list_args = {"fields": args.get("list_fields")}
+        shaped["lists"] = queries.board_lists(store, board["id"], args["lists"], list_args)
+    if "cards" in wanted:
+        shaped["cards"] = queries.board_cards(store, board["id"], args["cards"], _card_args(args))
+    if "labels" in wanted:
         shaped["labels"] = list(labels_by_id(store, board["id"]).values())
-    if args.get("memberships", "none") != "none":
+    if "memberships" in wanted:
         shaped["memberships"] = board["memberships"]
-    if args.get("members", "none") != "none":
+    if "members" in wanted:
         shaped["members"] = _members(store, board, "all", args.get("member_fields"))
+    if "actions" in wanted:
+        actions = store.find("action", board=board["id"], newest_first=True)
+        limit = {"filter": args["actions"], "limit": args.get("actions_limit", 50)}
+        shaped["actions"] = queries.filter_actions(actions, limit)
+    shaped.update({name: [] for name in ("checklists", "pluginData") if name in wanted})
     return jsonify(shaped)
+
+
+def _card_args(args):
+    """Return the arguments for a board's nested cards, from the board call's card_* ones."""
+    return {
+        "attachments": args.get("card_attachments", "false"),
+        "attachment_fields": args.get("card_attachment_fields"),
+        "fields": args.get("card_fields"),
+        "pluginData": args.get("card_pluginData", "false"),
+    }
 
 
 @bp.get("/boards/<ref>/lists")
@@ -136,6 +151,13 @@ def get_board_actions(ref):
     board = _board(ref)
     actions = store.find("action", board=board["id"], newest_first=True)
     return jsonify(queries.filter_actions(actions, params()))
+
+
+@bp.get("/boards/<ref>/customFields")
+def get_board_custom_fields(ref):
+    """Return the board's custom fields: none, as the sandbox does not model them."""
+    _board(ref)
+    return jsonify([])
 
 
 @bp.get("/boards/<ref>/dateLastActivity")

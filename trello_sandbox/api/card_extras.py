@@ -4,7 +4,7 @@ from flask import Blueprint, jsonify, request
 
 from trello_sandbox.api.call import actor, params
 from trello_sandbox.core import sandbox
-from trello_sandbox.model import card_extras
+from trello_sandbox.model import card_actions, card_extras
 from trello_sandbox.model.boards import create_label, lookup
 from trello_sandbox.model.errors import TrelloError
 from trello_sandbox.model.shapes import pick
@@ -14,8 +14,9 @@ bp = Blueprint("trello_card_extras", __name__, url_prefix="/1")
 
 @bp.post("/cards/<ref>/actions/comments")
 def post_comment(ref):
-    """Comment on a card; answer the commentCard action."""
-    return jsonify(card_extras.add_comment(sandbox(), actor(), ref, params().get("text")))
+    """Comment on a card; answer the commentCard action, with the entities list Trello adds."""
+    action = card_extras.add_comment(sandbox(), actor(), ref, params().get("text"))
+    return jsonify(card_actions.comment_answer(action))
 
 
 @bp.get("/cards/<ref>/attachments")
@@ -35,7 +36,7 @@ def post_attachment(ref):
     attached = card_extras.add_attachment(
         sandbox(), actor(), ref, args.get("url"), args.get("name"), args.get("mimeType")
     )
-    return jsonify(attached)
+    return jsonify({**attached, "limits": {}})  # as Trello's answer to the POST has it
 
 
 @bp.get("/cards/<ref>/attachments/<attachment_id>")

@@ -4,8 +4,9 @@ from flask import Blueprint, g, jsonify
 
 from trello_sandbox.api.call import params
 from trello_sandbox.core import sandbox
+from trello_sandbox.model import queries
+from trello_sandbox.model.account_shapes import board_json, member_json
 from trello_sandbox.model.errors import not_found
-from trello_sandbox.model.shapes import board_json, member_json
 
 bp = Blueprint("trello_members", __name__, url_prefix="/1")
 
@@ -30,8 +31,15 @@ def get_member(ref):
 
 @bp.get("/members/<ref>/boards")
 def get_member_boards(ref):
-    """Return the boards a member belongs to."""
-    store, fields = sandbox().store, params().get("fields")
+    """Return the boards a member belongs to, each with its lists when lists= asks for them."""
+    store, args = sandbox().store, params()
     boards = [store.get("board", board_id) for board_id in _member(ref)["idBoards"]]
-    labels = {b["id"]: store.find("label", board=b["id"]) for b in boards}
-    return jsonify([board_json(b, labels[b["id"]], fields or "all") for b in boards])
+    shaped = []
+    for board in boards:
+        item = board_json(
+            board, store.find("label", board=board["id"]), args.get("fields") or "all"
+        )
+        if args.get("lists", "none") != "none":
+            item["lists"] = queries.board_lists(store, board["id"], args["lists"], {})
+        shaped.append(item)
+    return jsonify(shaped)

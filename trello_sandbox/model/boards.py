@@ -1,15 +1,10 @@
 """Board-level state: lookups, the webhook model, lists, labels, and a card's write context."""
 
 from trello_sandbox.model import board_actions, ids
+from trello_sandbox.model.account_shapes import LABEL_NAME_KEYS, board_json
 from trello_sandbox.model.checks import as_bool, place, require_writer
 from trello_sandbox.model.errors import TrelloError, invalid, not_found
-from trello_sandbox.model.shapes import (
-    LABEL_NAME_KEYS,
-    board_json,
-    card_json,
-    label_json,
-    list_json,
-)
+from trello_sandbox.model.shapes import card_json, label_json, list_json
 
 
 def lookup(store, kind, ref):

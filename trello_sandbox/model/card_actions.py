@@ -82,6 +82,16 @@ def comment(member, card, lst, board, text):
     return build("commentCard", member, data, "action_comment_on_card", entities, COMMENT_LIMITS)
 
 
+def comment_answer(action):
+    """Return a commentCard action as POST /1/cards/{id}/actions/comments answers it: with
+    `entities`, the sentence "<member> on <card>: <comment>" as a list (a 2023 capture)."""
+    shown = action["display"]["entities"]
+    context = shown["contextOn"]
+    on = {"type": "text", "text": "on", "hideIfContext": True, "idContext": context["idContext"]}
+    entities = [shown["memberCreator"], on, shown["card"], shown["comment"]]
+    return {**action, "entities": entities}
+
+
 def attachment(member, card, lst, board, attached, removed=False):
     """Return an addAttachmentToCard (or deleteAttachmentFromCard) action for a link."""
     ref = {"id": attached["id"], "name": attached["name"], "url": attached["url"]}

@@ -32,8 +32,11 @@ def cards_json(store, board_id, cards, args):
         if str(args.get("attachments", "false")).lower() in ("true", "cover"):
             attached = store.find("attachment", parent=card["id"])
             item["attachments"] = [pick(a, args.get("attachment_fields")) for a in attached]
+        # The sandbox models neither custom fields nor Power-Up data: a card has none of either.
         if str(args.get("customFieldItems", "false")).lower() == "true":
             item["customFieldItems"] = []
+        if str(args.get("pluginData", "false")).lower() == "true":
+            item["pluginData"] = []
         shaped.append(item)
     return shaped
 

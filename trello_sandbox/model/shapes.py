@@ -1,17 +1,12 @@
-"""Trello's JSON shapes, built from stored documents: boards, lists, cards, labels, members."""
+"""Trello's JSON shapes, built from stored documents: lists, cards and labels (boards and
+members are in account_shapes.py)."""
 
+from trello_sandbox import constants
 from trello_sandbox.model import ids
 
-LABEL_NAME_KEYS = [
-    f"{color}{shade}"
-    for shade in ("", "_dark", "_light")
-    for color in ("green", "yellow", "orange", "red", "purple", "blue", "sky", "lime", "pink")
-    + ("black",)
-]
-BOARD_DEFAULT_FIELDS = (
-    "id name desc descData closed idOrganization idEnterprise pinned url shortUrl prefs labelNames"
-).split()
 LIST_FIELDS = ("id", "name", "closed", "idBoard", "pos", "subscribed", "softLimit")
+# The sandbox's one workspace, which its board, and so every card and label, belongs to.
+WORKSPACE_ID = constants.WORKSPACE_ID
 
 
 def number(value):
@@ -32,48 +27,48 @@ def limit(disable_at):
     return {"status": "ok", "disableAt": disable_at, "warnAt": int(disable_at * 0.8)}
 
 
-BOARD_LIMITS = {
-    "attachments": {"perBoard": limit(36000), "perCard": limit(1000)},
-    "cards": {
-        "openPerBoard": limit(5000),
-        "openPerList": limit(5000),
-        "totalPerBoard": limit(2000000),
-        "totalPerList": limit(1000000),
-    },
-    "labels": {"perBoard": limit(1000)},
-    "lists": {"openPerBoard": limit(500), "totalPerBoard": limit(3000)},
+LIST_LIMITS = {"cards": {"openPerList": limit(5000), "totalPerList": limit(1000000)}}
+CARD_LIMITS = {
+    "attachments": {"perCard": limit(1000)},
+    "checklists": {"perCard": limit(500)},
+    "stickers": {"perCard": limit(70)},
 }
 
 
-def board_json(board, labels, fields=None):
-    """Return a board; the default fields are those Trello sends as a webhook's model."""
-    names = dict.fromkeys(LABEL_NAME_KEYS, "")
-    for label in reversed(labels):  # the first label of a colour names it
-        if label["color"] in names:
-            names[label["color"]] = label["name"]
-    full = {**board, "labelNames": names, "limits": BOARD_LIMITS}
-    if not fields:
-        return {key: full[key] for key in BOARD_DEFAULT_FIELDS}
-    return pick(full, fields)
-
-
 def list_json(doc, fields=None):
-    """Return a list."""
+    """Return a list; `fields=all` adds its limits, as the board JSON export shows them."""
     shaped = {key: doc[key] for key in LIST_FIELDS}
     shaped["pos"] = number(doc["pos"])
+    if fields == "all":
+        shaped["limits"] = LIST_LIMITS
     return pick(shaped, fields)
 
 
 def label_json(label, uses=0):
-    """Return a label."""
-    return {**label, "uses": uses}
+    """Return a label, with its workspace and node id, as 2024 and 2025 captures show them."""
+    return {
+        "id": label["id"],
+        "idBoard": label["idBoard"],
+        "idOrganization": WORKSPACE_ID,
+        "name": label["name"],
+        "nodeId": node_id("label", label["id"]),
+        "color": label["color"],
+        "uses": uses,
+    }
+
+
+def node_id(kind, object_id):
+    """Return the Atlassian resource id (ARI) 2024 and 2025 captures show on cards and labels."""
+    return f"ari:cloud:trello::{kind}/workspace/{WORKSPACE_ID}/{object_id}"
 
 
 def card_json(card, labels_by_id, fields=None):
-    """Return a card in Trello's full shape (py-trello reads most of these keys)."""
+    """Return a card in Trello's full shape, keys in the order of a 2025 capture (py-trello reads
+    most of them; `fields=all` adds the card's limits, as the board JSON export shows them)."""
     short_url = f"https://trello.com/c/{card['shortLink']}"
     shaped = {
         "id": card["id"],
+        "agent": None,  # set on cards an AI agent made
         "badges": _badges(card),
         "checkItemStates": [],
         "closed": card["closed"],
@@ -95,6 +90,8 @@ def card_json(card, labels_by_id, fields=None):
         "idLabels": card["idLabels"],
         "manualCoverAttachment": False,
         "name": card["name"],
+        "nodeId": node_id("card", card["id"]),
+        "pinned": False,
         "pos": number(card["pos"]),
         "shortLink": card["shortLink"],
         "shortUrl": short_url,
@@ -107,37 +104,37 @@ def card_json(card, labels_by_id, fields=None):
             "idUploadedBackground": None,
             "size": "normal",
             "brightness": "dark",
+            "yPosition": 0.5,
             "idPlugin": None,
         },
         "isTemplate": False,
         "cardRole": None,
+        "mirrorSourceId": None,
     }
+    if fields == "all":
+        shaped["limits"] = CARD_LIMITS
     return pick(shaped, fields)
 
 
 def _badges(card):
-    """Return a card's badges, counting its comments and attachments."""
+    """Return a card's badges, counting its comments and attachments (2025 key order)."""
     return {
+        "dueComplete": card["dueComplete"],
+        "due": card["due"],
+        "description": bool(card["desc"]),
+        "attachments": card["attachmentCount"],
+        "comments": card["commentCount"],
+        "checkItemsChecked": 0,
+        "checkItems": 0,
+        "fogbugz": "",
+        "checkItemsEarliestDue": None,
+        "lastUpdatedByAi": False,
+        "start": card["start"],
         "attachmentsByType": {"trello": {"board": 0, "card": 0}},
         "externalSource": None,
         "location": False,
         "votes": 0,
+        "maliciousAttachments": 0,
         "viewingMemberVoted": False,
         "subscribed": False,
-        "fogbugz": "",
-        "checkItems": 0,
-        "checkItemsChecked": 0,
-        "checkItemsEarliestDue": None,
-        "comments": card["commentCount"],
-        "attachments": card["attachmentCount"],
-        "description": bool(card["desc"]),
-        "due": card["due"],
-        "dueComplete": card["dueComplete"],
-        "start": card["start"],
     }
-
-
-def member_json(member, fields=None, is_me=False):
-    """Return a member; Trello shows the email only to the member themself."""
-    full = {**member, "email": member["email"] if is_me else None}
-    return pick(full, fields or "all")

@@ -1,5 +1,7 @@
 """The first state of a sandbox: four members and an empty board, as Trello would have them."""
 
+import hashlib
+
 from trello_sandbox import constants
 from trello_sandbox.model import ids
 
@@ -15,7 +17,6 @@ BOARD_PREFS = {
     "cardAging": "regular",
     "calendarFeedEnabled": False,
     "hiddenPluginBoardButtons": [],
-    "switcherViews": [{"viewType": "Board", "enabled": True}],
     "background": "blue",
     "backgroundColor": "#0079BF",
     "backgroundImage": None,
@@ -54,12 +55,12 @@ def seed(store):
             "desc": "",
             "descData": None,
             "closed": False,
-            "idOrganization": None,
+            "idOrganization": constants.WORKSPACE_ID,
             "idEnterprise": None,
             "pinned": False,
             "url": f"https://trello.com/b/{short}/{ids.slug(constants.BOARD_NAME)}",
             "shortUrl": f"https://trello.com/b/{short}",
-            "prefs": BOARD_PREFS,
+            "prefs": {**BOARD_PREFS, "switcherViews": switcher_views()},
             "shortLink": short,
             "dateLastActivity": ids.now_iso(),
             "idMemberCreator": constants.ADMIN_MEMBER_ID,
@@ -74,15 +75,23 @@ def seed(store):
             store.put("label", label, board=board_id)
 
 
+def switcher_views():
+    """Return the board's views as a 2023 capture lists them, each with its own id."""
+    views = ("Board", "Table", "Calendar", "Dashboard", "Timeline", "Map")
+    return [{"viewType": v, "enabled": v == "Board", "_id": ids.new_id()} for v in views]
+
+
 def new_member(member_id):
     """Return the stored document of one sandbox member."""
     full_name, username = constants.MEMBERS[member_id]
     initials = "".join(part[0] for part in full_name.split()).upper()
+    # An uploaded avatar, as every member in the recorded answers has: a hash and its S3 address.
+    avatar = hashlib.md5(username.encode(), usedforsecurity=False).hexdigest()
     return {
         "id": member_id,
         "activityBlocked": False,
-        "avatarHash": None,
-        "avatarUrl": None,
+        "avatarHash": avatar,
+        "avatarUrl": f"https://trello-members.s3.amazonaws.com/{member_id}/{avatar}",
         "bio": "",
         "confirmed": True,
         "fullName": full_name,
