@@ -31,7 +31,10 @@ class Inbox:
         """Accept a login whose user and password are the ones given; note each attempt."""
         user = auth_data.login.decode()
         self.logins.append((user, session.ssl is not None))
-        return AuthResult(success=self.users.get(user) == auth_data.password.decode())
+        # handled=False: aiosmtpd answers a refusal itself (535), as a real server would.
+        return AuthResult(
+            success=self.users.get(user) == auth_data.password.decode(), handled=False
+        )
 
 
 def certificate(directory):
