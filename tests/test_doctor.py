@@ -144,9 +144,18 @@ def test_a_wrong_token_or_key_says_which_setting_to_check(app, runner, board, se
     assert result.exit_code == 1
     first = line(result, "Trello key and token")
     assert first.startswith("FAIL") and said in first
-    assert "not checked: Trello refused the key or token" in line(result, "The webhook")
+    assert "not checked: the key and token did not pass" in line(result, "The webhook")
     assert value not in result.output
     assert_nothing_secret(app, result.output)
+
+
+def test_a_trello_api_base_that_does_not_answer_says_so(app, runner, board):
+    reconfigure(app, TRELLO_API_BASE=f"http://127.0.0.1:{free_port()}/1")
+    result = doctor(runner)
+    assert result.exit_code == 1
+    first = line(result, "Trello key and token")
+    assert first.startswith("FAIL") and "(could not connect): check TRELLO_API_BASE" in first
+    assert line(result, "Trello's Power-Up keys").startswith("FAIL  Trello's Power-Up keys: could")
 
 
 def test_a_board_id_trello_does_not_know_says_check_trello_board_id(app, runner, board):

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from app.db import db
 from app.doctor.results import FAIL, OK, WARN, check, not_checked
-from app.doctor.trello_checks import WRITERS
+from app.doctor.trello_checks import NO_TOKEN, WRITERS
 from app.models import WebhookEvent
 from app.trello.board import callback_url
 from app.trello.gateway import TrelloError
@@ -50,7 +50,7 @@ def deliveries(ctx):
 def _blocker(ctx):
     """Return why the probe cannot tell anything yet (an earlier check failed), or None."""
     if ctx.me is None:
-        return "Trello refused the key or token (see above)"
+        return NO_TOKEN
     if ctx.role not in WRITERS:
         return "the token's member cannot write on the board (see above)"
     if ctx.programme is None:

@@ -7,7 +7,7 @@ from app.trello.board import LIST_KEYS, callback_url
 from app.trello.gateway import TrelloError
 from app.trello.throttle import RATE_HEADERS
 
-NO_TOKEN = "Trello refused the key or token (see above)"
+NO_TOKEN = "the key and token did not pass (see above)"
 WRITERS = ("admin", "normal")
 SETUP_BOARD = "run flask --app app setup-board"
 REGISTER = "run flask --app app register-webhook"
@@ -21,8 +21,14 @@ def who(member):
 @check("Trello key and token")
 def key_and_token(ctx):
     """Ask Trello who the token belongs to: the one call every other Trello check needs."""
-    ctx.me = ctx.gateway.me()
-    return OK, f"{ctx.config['TRELLO_API_BASE']} accepts them; the token is {who(ctx.me)}'s"
+    base = ctx.config["TRELLO_API_BASE"]
+    try:
+        ctx.me = ctx.gateway.me()
+    except TrelloError as exc:
+        if exc.status is None:
+            return FAIL, f"no answer from {base} ({exc.message}): check TRELLO_API_BASE"
+        raise
+    return OK, f"{base} accepts them; the token is {who(ctx.me)}'s"
 
 
 @check("The token's member on the board")
