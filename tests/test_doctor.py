@@ -145,6 +145,7 @@ def test_a_wrong_token_or_key_says_which_setting_to_check(app, runner, board, se
     first = line(result, "Trello key and token")
     assert first.startswith("FAIL") and said in first
     assert "not checked: the key and token did not pass" in line(result, "The webhook")
+    assert line(result, "Trello's rate-limit headers").startswith("WARN")
     assert value not in result.output
     assert_nothing_secret(app, result.output)
 

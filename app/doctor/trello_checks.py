@@ -129,10 +129,10 @@ def webhook(ctx):
 @check("Trello's rate-limit headers")
 def rate_limit_headers(ctx):
     """Report the allowance Trello announced on the doctor's own calls, which the limiter reads."""
+    if ctx.me is None:
+        return not_checked(NO_TOKEN)  # what a refusal carries says nothing of this token
     seen = ctx.gateway.throttle.last_headers
     if not seen:
-        if ctx.me is None:
-            return not_checked(NO_TOKEN)
         why = "the sandbox's rate limits are off" if ctx.config.get("SANDBOX") else "a proxy?"
         return WARN, (
             f"none of Trello's answers carried {RATE_HEADERS}* headers ({why}); the client-side "
