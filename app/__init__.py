@@ -50,6 +50,7 @@ def create_app(test_config=None):
     from app import (
         db,
         devserver,
+        doctor,
         followup,
         handlers,
         participant,
@@ -78,4 +79,5 @@ def create_app(test_config=None):
     people.init_app(app)  # flask erase
     worker.init_app(app)  # flask worker, flask reconcile
     devserver.init_app(app)  # flask dev
+    doctor.init_app(app)  # flask doctor
     return app

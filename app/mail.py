@@ -3,6 +3,7 @@
 import logging
 import smtplib
 import ssl
+from contextlib import contextmanager
 from email.message import EmailMessage
 from email.utils import make_msgid
 from urllib.parse import unquote, urlsplit
@@ -39,19 +40,35 @@ def build_message(sender, to, subject, text, html=None, message_id=None):
     return message
 
 
-def _send_smtp(url, message):
-    """Send through smtp:// (STARTTLS when offered) or smtps:// (TLS from the start)."""
-    parts = urlsplit(url)
-    timeout = current_app.config.get("MAIL_TIMEOUT", 20)
+@contextmanager
+def smtp_session(url, timeout):
+    """Yield a server connected as MAIL_URL says: smtp:// (STARTTLS when offered) or smtps://
+    (TLS from the start), logged in when the URL names a user; QUIT when the block ends.
+
+    Sending and `flask doctor` both connect through here, so the doctor checks what sending does.
+    """
+    parts, context = urlsplit(url), ssl.create_default_context()
     if parts.scheme == "smtps":
-        server = smtplib.SMTP_SSL(parts.hostname, parts.port or 465, timeout=timeout)
+        # smtplib's own default context checks no certificate: the password would go to anyone.
+        server = smtplib.SMTP_SSL(
+            parts.hostname, parts.port or 465, timeout=timeout, context=context
+        )
     else:
         server = smtplib.SMTP(parts.hostname, parts.port or 25, timeout=timeout)
     with server:
+        # has_extn() knows only what EHLO announced, so EHLO first or STARTTLS is never seen.
+        server.ehlo()
         if parts.scheme == "smtp" and server.has_extn("starttls"):
-            server.starttls(context=ssl.create_default_context())
+            server.starttls(context=context)
+            server.ehlo()
         if parts.username:
             server.login(unquote(parts.username), unquote(parts.password or ""))
+        yield server
+
+
+def _send_smtp(url, message):
+    """Send one message through the server MAIL_URL names."""
+    with smtp_session(url, current_app.config.get("MAIL_TIMEOUT", 20)) as server:
         server.send_message(message)
 
 

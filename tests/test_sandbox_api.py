@@ -215,3 +215,19 @@ def test_archiving_a_list_hides_it_from_the_open_filter_and_records_update_list(
     ).json()
     assert update["data"]["old"] == {"closed": False} and update["data"]["list"]["closed"] is True
     assert update["display"]["translationKey"] == "action_archived_list"
+
+
+def test_deleting_a_label_takes_it_off_the_board_and_its_cards_and_observers_cannot(sandbox):
+    card = sandbox.api("POST", "/cards", json={"idList": _list(sandbox)["id"], "name": "C"}).json()
+    body = {"name": "Gone soon", "idBoard": sandbox.board_id}
+    label = sandbox.api("POST", "/labels", json=body).json()
+    sandbox.api("PUT", f"/cards/{card['id']}", json={"idLabels": label["id"]})
+    refused = sandbox.api("DELETE", f"/labels/{label['id']}", member=constants.OBSERVER_MEMBER_ID)
+    assert (refused.status_code, refused.text) == (401, "unauthorized permission requested")
+    deleted = sandbox.api("DELETE", f"/labels/{label['id']}")
+    assert (deleted.status_code, deleted.json()) == (200, {"limits": {}})
+    labels = sandbox.api("GET", f"/boards/{sandbox.board_id}/labels").json()
+    assert label["id"] not in [each["id"] for each in labels]
+    assert sandbox.api("GET", f"/cards/{card['id']}").json()["idLabels"] == []
+    again = sandbox.api("DELETE", f"/labels/{label['id']}")
+    assert (again.status_code, again.text) == (404, "The requested resource was not found.")

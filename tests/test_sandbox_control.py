@@ -252,3 +252,29 @@ def test_a_timeout_either_drops_the_request_or_loses_only_the_answer(sandbox, ki
 def test_a_bad_random_fault_spec_is_refused(sandbox, spec):
     answer = requests.post(f"{sandbox.url}/sandbox/control/faults", json=spec, timeout=5)
     assert answer.status_code == 400 and answer.json()["error"]
+
+
+def test_membership_control_changes_a_role_or_takes_a_member_off_the_board(sandbox):
+    admin = constants.ADMIN_MEMBER_ID
+
+    def roles():
+        """Return {member id: role} as the board's memberships say."""
+        rows = sandbox.api("GET", f"/boards/{sandbox.board_id}/memberships").json()
+        return {row["idMember"]: row["memberType"] for row in rows}
+
+    sandbox.control("membership", idMember=admin, memberType="observer")
+    assert roles()[admin] == "observer"
+    body = {"name": "No", "idBoard": sandbox.board_id}
+    assert sandbox.api("POST", "/labels", json=body).status_code == 401
+    sandbox.control("membership", idMember=admin, memberType=None)
+    assert admin not in roles()
+    assert sandbox.api("GET", "/members/me").json()["idBoards"] == []
+    bad = requests.post(
+        f"{sandbox.url}/sandbox/control/membership",
+        json={"idMember": admin, "memberType": "owner"},
+        timeout=5,
+    )
+    assert bad.status_code == 400
+    sandbox.control("membership", idMember=admin, memberType="admin")
+    assert roles()[admin] == "admin"
+    assert sandbox.api("GET", "/members/me").json()["idBoards"] == [sandbox.board_id]

@@ -89,6 +89,18 @@ def test_throttle_keeps_full_speed_while_trello_reports_plenty_left():
     assert clock.sleeps == []
 
 
+def test_throttle_keeps_the_latest_rate_limit_headers_trello_sent(sandbox):
+    gateway = TrelloGateway(sandbox.key, sandbox.token, sandbox.api_base, sandbox.board_id)
+    assert gateway.throttle.last_headers == {}
+    gateway.lists()
+    first = gateway.throttle.last_headers
+    assert first[TOKEN_REMAINING] == "99" and first["x-rate-limit-api-key-max"] == "300"
+    gateway.throttle.observe({"content-type": "application/json"})  # an answer without them
+    assert gateway.throttle.last_headers == first
+    gateway.lists()
+    assert gateway.throttle.last_headers[TOKEN_REMAINING] == "98"
+
+
 def test_throttle_is_shared_by_every_thread_of_the_process():
     throttle = Throttle(40, 0.3)
     sent, lock = [], threading.Lock()
@@ -382,3 +394,13 @@ def test_init_app_builds_the_gateway_from_config(sandbox):
         assert (gateway.session.timeout, gateway.session.max_retries) == (4.0, 1)
         assert gateway.ping() is True
     assert len(calls(sandbox, "GET", f"/1/boards/{sandbox.board_id}")) == 1
+
+
+def test_a_label_made_can_be_deleted_in_one_call(sandbox, gateway):
+    label = gateway.create_label("UnMentoring doctor check")
+    before = len(calls(sandbox))
+    gateway.delete_label(label["id"])
+    assert [(e["method"], e["path"]) for e in calls(sandbox)[before:]] == [
+        ("DELETE", f"/1/labels/{label['id']}")
+    ]
+    assert label["id"] not in [each["id"] for each in gateway.labels()]

@@ -167,6 +167,10 @@ class TrelloGateway:
             "/labels", body, lambda since: self._made(self.labels(), since, name=name)
         )
 
+    def delete_label(self, label_id):
+        """Delete a board label (Trello takes it off every card that carries it too)."""
+        self._call("DELETE", f"/labels/{label_id}")
+
     def create_card(self, list_id, name, desc="", pos="bottom", label_ids=(), taken=None):
         """Create a card in a list and return it.
 

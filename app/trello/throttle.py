@@ -5,7 +5,8 @@ import threading
 import time
 from contextlib import contextmanager
 
-TOKEN_HEADER = "x-rate-limit-api-token-"
+RATE_HEADERS = "x-rate-limit-"
+TOKEN_HEADER = RATE_HEADERS + "api-token-"
 INF = float("inf")
 
 
@@ -22,6 +23,8 @@ class Throttle:
         self._lock = threading.Lock()
         self._stamps = []  # one [time] per request: its answer time, or inf while in flight
         self._not_before = 0.0
+        # The x-rate-limit-* headers of the latest answer that had any, for `flask doctor`.
+        self.last_headers = {}
 
     @contextmanager
     def slot(self):
@@ -52,6 +55,9 @@ class Throttle:
 
     def observe(self, headers):
         """Slow down when Trello says this token has little allowance left (others share it)."""
+        seen = {k.lower(): v for k, v in headers.items() if k.lower().startswith(RATE_HEADERS)}
+        if seen:
+            self.last_headers = seen  # one swap of a whole dict: safe across threads
         try:
             remaining = int(headers[TOKEN_HEADER + "remaining"])
             interval = int(headers.get(TOKEN_HEADER + "interval-ms", 10_000)) / 1000

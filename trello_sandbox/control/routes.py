@@ -2,10 +2,14 @@
 
 from flask import Blueprint, jsonify, request
 
+from trello_sandbox import constants
 from trello_sandbox.core import sandbox
 from trello_sandbox.model import ids
+from trello_sandbox.model.boards import set_membership
+from trello_sandbox.model.errors import TrelloError
 
 bp = Blueprint("sandbox_control", __name__, url_prefix="/sandbox")
+ROLES = ("admin", "normal", "observer", None)
 
 
 def _body():
@@ -47,6 +51,21 @@ def rate_limits():
     # Switching on starts with empty windows: traffic sent while limits were off is not owed.
     sandbox().limiter.reset(enabled)
     return jsonify(enabled=enabled)
+
+
+@bp.post("/control/membership")
+def membership():
+    """Set a member's role on the board, {"idMember", "memberType": "admin" | "normal" |
+    "observer"}, or take them off it with "memberType": null, as a board admin would on Trello."""
+    body = _body()
+    role = body.get("memberType")
+    if not ids.is_id(body.get("idMember")) or "memberType" not in body or role not in ROLES:
+        return _refuse('give idMember and memberType: "admin", "normal", "observer" or null')
+    try:
+        memberships = set_membership(sandbox().store, constants.BOARD_ID, body["idMember"], role)
+    except TrelloError as error:
+        return _refuse(error.text)
+    return jsonify(memberships)
 
 
 @bp.post("/control/jwt-keys")

@@ -117,6 +117,44 @@ def create_label(sb, member_id, board_id, name, color):
     return label_json(label)
 
 
+def delete_label(sb, member_id, label_id):
+    """Delete a label from its board and from every card that carries it, as Trello does."""
+    # No action is recorded: Trello's deleteLabel payload is not documented to copy it from.
+    with sb.store.transaction():
+        label = lookup(sb.store, "label", label_id)
+        board = sb.store.get("board", label["idBoard"])
+        require_writer(board, member_id)
+        for card in sb.store.find("card", board=board["id"]):
+            if label["id"] in card["idLabels"]:
+                card["idLabels"] = [i for i in card["idLabels"] if i != label["id"]]
+                sb.store.put("card", card, board=board["id"], parent=card["idList"])
+        sb.store.delete("label", label["id"])
+
+
+def set_membership(store, board_id, member_id, role):
+    """Give a member a role on the board (admin, normal, observer) or, with None, take them off."""
+    with store.transaction():
+        board, member = lookup(store, "board", board_id), lookup(store, "member", member_id)
+        kept = [m for m in board["memberships"] if m["idMember"] != member["id"]]
+        if role is not None:
+            old = next((m for m in board["memberships"] if m["idMember"] == member["id"]), {})
+            kept.append(
+                {
+                    "id": old.get("id") or ids.new_id(),
+                    "idMember": member["id"],
+                    "memberType": role,
+                    "unconfirmed": False,
+                    "deactivated": False,
+                }
+            )
+        board["memberships"] = kept
+        store.put("board", board, board=board["id"])
+        others = [b for b in member["idBoards"] if b != board["id"]]
+        member["idBoards"] = others + ([board["id"]] if role is not None else [])
+        store.put("member", member)
+    return board["memberships"]
+
+
 def card_context(sb, member_id, card_ref):
     """Return (card, board, list, member) for a write by member_id, checking permission."""
     card = lookup(sb.store, "card", card_ref)
