@@ -46,7 +46,8 @@ def _person(app, pid):
     """Return (status, card id, still in a group) for a person."""
     with app.app_context():
         person = db.session.get(Person, pid)
-        grouped = db.session.scalar(select(GroupMember.id).where(GroupMember.person_id == pid))
+        in_group = (GroupMember.person_id == pid) & GroupMember.left_at.is_(None)
+        grouped = db.session.scalar(select(GroupMember.id).where(in_group))
         return person.status, person.trello_card_id, grouped is not None
 
 

@@ -8,7 +8,7 @@ the move (the service only moves a card to match the database), and then does no
 
 from datetime import timedelta
 
-from sqlalchemy import delete
+from sqlalchemy import update
 
 from app.db import db, utcnow
 from app.followup.outputs import record_output
@@ -56,9 +56,9 @@ def out_of_round(programme, person, deleted=False):
     if round_ is not None:
         group = group_of(person, round_)
         db.session.execute(
-            delete(GroupMember).where(
-                GroupMember.group_id == group.id, GroupMember.person_id == person.id
-            )
+            update(GroupMember)
+            .where(GroupMember.group_id == group.id, GroupMember.person_id == person.id)
+            .values(left_at=utcnow())
         )
         queue_tally(programme, round_)
     if deleted:

@@ -6,12 +6,13 @@ followup: outputs, check-ins and reminders · delivery: webhook events in, outbo
 
 from app.models.delivery import OutboxEntry, WebhookEvent
 from app.models.followup import CheckIn, GroupReminder, Output
-from app.models.people import STATUSES, Person, person_by_email, person_for_card
+from app.models.people import STATUSES, Avoidance, Person, person_by_email, person_for_card
 from app.models.programmes import Programme, current_programme, programme_for_board
 from app.models.rounds import Group, GroupMember, Round
 
 __all__ = [
     "STATUSES",
+    "Avoidance",
     "CheckIn",
     "Group",
     "GroupMember",

@@ -45,6 +45,9 @@ class Person(db.Model):
     consented_at: Mapped[datetime | None] = mapped_column(DateTime)
     confirmed_at: Mapped[datetime | None] = mapped_column(DateTime)
     paused_until: Mapped[date | None] = mapped_column(Date)
+    # Why a paused person is paused: "self", "organiser" (a hand move) or "quiet" (silent for
+    # several rounds in a row; asked whether to carry on). None while not paused.
+    paused_reason: Mapped[str | None] = mapped_column(String(20))
     # Set by the participant; the rounds code leaves them out of one draw, then clears it.
     skip_next_round: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # Opt-in: the public outputs feed may name this person beside their outputs.
@@ -55,6 +58,19 @@ class Person(db.Model):
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 
     programme = relationship("Programme", back_populates="people")
+
+
+class Avoidance(db.Model):
+    """ "Never pair me with": an address the person asked never to be drawn with. Private: only
+    the draw and the person themselves ever read it."""
+
+    __tablename__ = "avoidances"
+    __table_args__ = (UniqueConstraint("person_id", "email", name="uq_avoidances_email"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    email: Mapped[str] = mapped_column(String(320))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
 def person_for_card(programme, card_id):

@@ -65,13 +65,13 @@ def _latest_groups(programme):
         select(GroupMember.person_id, Group.id, Round.id, Round.number)
         .join(Group, Group.id == GroupMember.group_id)
         .join(Round, Round.id == Group.round_id)
-        .where(Round.programme_id == programme.id)
+        .where(Round.programme_id == programme.id, GroupMember.left_at.is_(None))
     )
     latest = (
         select(GroupMember.person_id, func.max(Round.number).label("number"))
         .join(Group, Group.id == GroupMember.group_id)
         .join(Round, Round.id == Group.round_id)
-        .where(Round.programme_id == programme.id)
+        .where(Round.programme_id == programme.id, GroupMember.left_at.is_(None))
         .group_by(GroupMember.person_id)
         .subquery()
     )
@@ -85,7 +85,7 @@ def _members(group_ids):
     """Return {group id: [person ids, in drawn order]}."""
     found = defaultdict(list)
     query = select(GroupMember.group_id, GroupMember.person_id).where(
-        GroupMember.group_id.in_(group_ids)
+        GroupMember.group_id.in_(group_ids), GroupMember.left_at.is_(None)
     )
     for group, pid in db.session.execute(query.order_by(GroupMember.id)):
         found[group].append(pid)

@@ -52,7 +52,11 @@ def first_name(person):
 def card_json(person, with_contact):
     """Return what a card's badges and section show; contact details only when asked for."""
     round_, group = last_drawn(person)
-    partners = [m.person for m in group.members if m.person_id != person.id] if group else []
+    partners = [
+        m.person
+        for m in (group.members if group else [])
+        if m.person_id != person.id and not m.left_at
+    ]
     check_ins = _check_ins(round_, [person.id] + [p.id for p in partners])
     outputs = _outputs(person, round_)
     own = check_ins.get(person.id)

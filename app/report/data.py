@@ -15,7 +15,7 @@ def _groups(programme):
         select(Group.round_id, Group.id, GroupMember.person_id)
         .join(GroupMember, GroupMember.group_id == Group.id)
         .join(Round, Round.id == Group.round_id)
-        .where(Round.programme_id == programme.id)
+        .where(Round.programme_id == programme.id, GroupMember.left_at.is_(None))
         .order_by(Group.round_id, Group.position, GroupMember.id)
     )
     members = defaultdict(list)

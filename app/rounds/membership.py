@@ -1,4 +1,8 @@
-"""Who was drawn with whom: a programme's latest round, a person's group, partners and rounds."""
+"""Who was drawn with whom: a programme's rounds, which one is open, a person's group and
+partners. A member who left their group (left the scheme, paused, was re-matched) is no
+longer in it, though the pairing's history still counts them."""
+
+from datetime import date
 
 from sqlalchemy import select
 
@@ -12,19 +16,35 @@ def latest_round(programme_id):
     return db.session.scalar(query.order_by(Round.number.desc()).limit(1))
 
 
+def is_open(round_, today=None):
+    """Tell whether a round is open: not closed by an organiser, and its close date not past."""
+    today = today or date.today()
+    return round_ is not None and round_.closed_at is None and today <= round_.closes_on
+
+
+def open_round(programme_id, today=None):
+    """Return the programme's open round (at most one: the latest), or None."""
+    round_ = latest_round(programme_id)
+    return round_ if is_open(round_, today) else None
+
+
 def group_of(person, round_):
-    """Return the person's group in a round, or None when they were not drawn in it."""
+    """Return the person's group in a round, or None when they are not in one of its groups."""
     query = (
         select(Group)
         .join(GroupMember)
-        .where(Group.round_id == round_.id, GroupMember.person_id == person.id)
+        .where(
+            Group.round_id == round_.id,
+            GroupMember.person_id == person.id,
+            GroupMember.left_at.is_(None),
+        )
     )
     return db.session.scalar(query.limit(1))
 
 
-def current_round_for(person):
-    """Return the latest round when the person is in one of its groups, else None."""
-    round_ = latest_round(person.programme_id)
+def current_round_for(person, today=None):
+    """Return the open round when the person is in one of its groups, else None."""
+    round_ = open_round(person.programme_id, today)
     if round_ is None or group_of(person, round_) is None:
         return None
     return round_
@@ -36,7 +56,7 @@ def last_drawn(person):
         select(Round, Group)
         .join(Group, Group.round_id == Round.id)
         .join(GroupMember, GroupMember.group_id == Group.id)
-        .where(GroupMember.person_id == person.id)
+        .where(GroupMember.person_id == person.id, GroupMember.left_at.is_(None))
         .order_by(Round.number.desc())
         .limit(1)
     ).first()
@@ -56,5 +76,9 @@ def round_people(round_):
     """Return the ids of everyone grouped in a round."""
     if round_ is None:
         return []
-    query = select(GroupMember.person_id).join(Group).where(Group.round_id == round_.id)
+    query = (
+        select(GroupMember.person_id)
+        .join(Group)
+        .where(Group.round_id == round_.id, GroupMember.left_at.is_(None))
+    )
     return list(db.session.scalars(query))

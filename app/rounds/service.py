@@ -13,6 +13,7 @@ from app.outbox import enqueue, lanes
 from app.pairing import Policy, new_seed, plan_round
 from app.rounds import pool as pools
 from app.rounds.introductions import queue_introductions
+from app.rounds.life import closes_on
 from app.rounds.membership import latest_round
 from app.trello.gateway import TrelloError, get_gateway
 
@@ -130,6 +131,7 @@ def _store(programme, preview, created_by):
         ],
         round_date=preview.round_date,
         meet_by=preview.meet_by,
+        closes_on=closes_on(programme, preview.meet_by),
         odd_person_id=plan.odd_one,
         odd_role=("sit_out" if plan.sits_out is not None else "trio")
         if plan.odd_one is not None
