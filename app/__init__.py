@@ -54,7 +54,6 @@ def create_app(test_config=None):
         followup,
         handlers,
         participant,
-        people,
         powerup_api,
         report,
         rounds,
@@ -71,12 +70,11 @@ def create_app(test_config=None):
     web.init_app(app)  # templates, CSRF, rate limits, headers, error pages; /, /privacy, /healthz
     webhooks.init_app(app)  # /webhooks/trello
     signup.init_app(app)  # /signup
-    participant.init_app(app)  # /me/<token>
+    participant.init_app(app)  # /me/<token>; flask erase
     followup.init_app(app)  # /me/<token>/output, /me/<token>/checkin
     report.init_app(app)  # /report, open data, the outputs feed; flask report
     powerup_api.init_app(app)  # /powerup/, /api/
     rounds.init_app(app)  # flask pair
-    people.init_app(app)  # flask erase
     worker.init_app(app)  # flask worker, flask reconcile
     devserver.init_app(app)  # flask dev
     doctor.init_app(app)  # flask doctor

@@ -15,6 +15,7 @@ from app.followup.outputs import record_output
 from app.followup.progress import queue_tally
 from app.models import GroupMember, Output, person_for_card
 from app.people import lifecycle
+from app.rounds import dropouts
 from app.rounds.membership import current_round_for, group_of, latest_round
 from app.webhooks.routing import Router
 
@@ -38,7 +39,8 @@ def paused_by_hand(programme, person):
     """An organiser put the card in Paused: pause an active person who is not waiting anyway."""
     if person.status != "active" or _waits_paused(programme, person):
         return False
-    lifecycle.pause(programme, person, (utcnow() + ORGANISER_PAUSE).date(), move_card=False)
+    until = (utcnow() + ORGANISER_PAUSE).date()
+    dropouts.pause(programme, person, until, reason="organiser", move_card=False)
     return True
 
 

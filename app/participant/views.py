@@ -6,9 +6,10 @@ from flask_wtf import FlaskForm
 from app.db import db, utcnow
 from app.models import current_programme
 from app.participant.forms import PauseForm
-from app.people import erasure, lifecycle
+from app.people import lifecycle
 from app.people.access import LinkProblem, link_problem_page, person_from_link
 from app.people.forms import DETAILS_ORDER, DetailsForm, details_from, error_list, form_data
+from app.rounds import dropouts
 
 bp = Blueprint("participant", __name__, url_prefix="/me")
 bp.register_error_handler(LinkProblem, link_problem_page)
@@ -59,7 +60,7 @@ def pause(token):
     if form.validate_on_submit():
         until, message = form.until(utcnow().date())
         if until is not None:
-            lifecycle.pause(current_programme(), person, until)
+            dropouts.pause(current_programme(), person, until)
             return _done(token, f"You are paused until {until:%-d %B %Y}")
         errors = [{"text": message, "href": "#until-day"}]
     page = render_template("participant/pause.html", form=form, token=token, errors=errors)
@@ -96,7 +97,7 @@ def leave(token):
     """Leave: erase the person's details, cancel their mail, archive their card."""
     person = person_from_link(token, "manage")
     if request.method == "POST" and FlaskForm().validate_on_submit():
-        erasure.leave(current_programme(), person)
+        dropouts.leave(current_programme(), person)
         db.session.commit()
         return render_template("links/left.html")
     return render_template("participant/leave.html", token=token)

@@ -2,12 +2,5 @@
 
 lifecycle: confirm, pause, resume, skip, change details · erasure: leaving and forgetting ·
 cards: their card on the board · notify: mails to them · access: opening their signed links ·
-forms and checks: their details as a form · commands: flask erase.
+forms and checks: their details as a form.
 """
-
-from app.people import commands
-
-
-def init_app(app):
-    """Add the erasure command."""
-    app.cli.add_command(commands.erase_command)

@@ -33,10 +33,11 @@ def activate(programme, person, card_id=None):
     return True
 
 
-def pause(programme, person, until, *, move_card=True):
-    """Take the person out of rounds until a date; their card waits in Paused (move_card False:
-    an organiser has moved it there already)."""
-    person.status, person.paused_until = "paused", until
+def pause(programme, person, until, *, reason="self", move_card=True):
+    """Take the person out of rounds until a date (None: until they come back); their card
+    waits in Paused (move_card False: an organiser has moved it there already). reason is
+    "self", "organiser" or "quiet"."""
+    person.status, person.paused_until, person.paused_reason = "paused", until, reason
     if move_card:
         queue_move(programme, person, "paused")
 
@@ -44,7 +45,7 @@ def pause(programme, person, until, *, move_card=True):
 def resume(programme, person, *, move_card=True):
     """Bring a paused person back into the pool; their card returns to Sign-ups (move_card
     False: an organiser has moved it there already)."""
-    person.status, person.paused_until = "active", None
+    person.status, person.paused_until, person.paused_reason = "active", None, None
     if move_card:
         queue_move(programme, person, "signups")
 
