@@ -45,17 +45,22 @@ signup.import_card: signup.board_events.import_card_now
     Read a card queued by a webhook action and import it, in the entry's transaction.
 round.apply: rounds.apply.apply_round
     Bring the board in line with one stored round; safe to run again at any point.
-followup.refresh_card: followup.progress.refresh_card
-    Write a person's outputs and check-in on their card; move it to Shared once they shared.
-followup.round_tally: followup.progress.update_tally
-    Rewrite the round card's progress line, e.g. "2 of 2 shared", from the database.
+followup.refresh_card: rounds.cards.sync_card
+    Write a person's card as the database says: description, and list when due.
+rounds.sync_card: rounds.cards.sync_card
+    Write a person's card as the database says: description, and list when due.
+round.close: rounds.closing.write_closed_round
+    Write a closed round's final tally on its card, archive the card of the round before
+followup.round_tally: rounds.tally.update_tally
+    Rewrite the round card's tally line, e.g. "2 of 2 shared", from the database.
 """
 
 from app import mail
-from app.followup import hand_moves, outputs, progress
+from app.followup import hand_moves, outputs
 from app.outbox import Operations
 from app.people import cards
-from app.rounds import apply
+from app.rounds import apply, closing, tally
+from app.rounds import cards as round_cards
 from app.signup import board_events
 from app.trello import writes
 from app.webhooks.routing import Router
@@ -67,7 +72,9 @@ OPERATIONS = Operations(
     cards.operations,
     board_events.operations,
     apply.operations,
-    progress.operations,
+    round_cards.operations,
+    closing.operations,
+    tally.operations,
 )
 
 

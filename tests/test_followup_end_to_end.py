@@ -34,8 +34,8 @@ def test_an_output_added_by_email_link_and_one_commented_on_trello_both_close_th
     drain(live_app)  # and carries out what the webhook queued
     lists, cards = lists_of(sandbox)
     assert lists[card_1] == "Shared" and f"Shared: {POST}" in cards[card_1]["desc"]
-    [told] = [m for m in mails_to(sandbox, email_2) if "shared:" in m["text"]]
-    assert f"shared: {POST} — add yours" in told["text"]
+    [told] = [m for m in mails_to(sandbox, email_2) if "shared what they learned:" in m["text"]]
+    assert f"round 1, shared what they learned: {POST} — add yours" in told["text"]
     assert "Progress: 1 of 2 shared" in round_card(live_app, sandbox)["desc"]
 
     comment = sandbox.api(
@@ -47,7 +47,7 @@ def test_an_output_added_by_email_link_and_one_commented_on_trello_both_close_th
     lists, cards = lists_of(sandbox)
     assert lists[card_2] == "Shared" and f"Shared: {BLOG}" in cards[card_2]["desc"]
     assert "Progress: 2 of 2 shared" in round_card(live_app, sandbox)["desc"]
-    assert any(f"shared: {BLOG}" in m["text"] for m in mails_to(sandbox, email_1))
+    assert any(f"shared what they learned: {BLOG}" in m["text"] for m in mails_to(sandbox, email_1))
 
 
 def test_the_output_page_works_while_trello_is_down_and_attaches_when_it_returns(

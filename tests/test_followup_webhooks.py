@@ -69,7 +69,7 @@ def test_an_attached_external_link_is_an_output_and_the_card_moves_to_shared(
     lists, cards = lists_of(sandbox)
     assert lists[card_id] == "Shared" and f"Shared: {BLOG}" in cards[card_id]["desc"]
     partner_mail = [m for m in sandbox.mails() if m["to"] == people[partners[0]][1]][0]
-    assert f"shared: {BLOG} — add yours" in partner_mail["text"]
+    assert f"round 1, shared what they learned: {BLOG} — add yours" in partner_mail["text"]
     assert "/output" in partner_mail["text"]
     assert "Progress: 1 of 4 shared" in round_card(app, sandbox)["desc"]
 

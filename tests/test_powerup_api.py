@@ -211,7 +211,16 @@ def test_a_card_shows_its_partner_and_contact_details_only_to_members_who_edit(a
     assert story["person"]["name"] == "Person 000" and story["round"]["number"] == 1
     assert [p["first_name"] for p in story["partners"]] == ["Person"]
     assert story["partners"][0]["name"] == "Person 001"
-    assert story["status"] == {"met": False, "shared": False, "paused": False}
+    assert story["status"] == {
+        "state": "in_round",
+        "met": False,
+        "shared": False,
+        "paused": False,
+        "stranded": False,
+        "rescued": False,
+        "skipping": None,
+    }
+    assert story["history"] == []
     # Each detail carries the label every page and mail uses for its channel.
     assert story["contact"] == [
         {"channel": "email", "label": "Email", "value": "p0@example.org"},
@@ -281,7 +290,8 @@ def test_one_request_gives_the_badges_of_every_participants_card_and_no_other(ap
         "Met ✓",
     ]
     assert shown[cards[ids[0]]] == [{"kind": "paused", "text": "Paused", "color": "yellow"}]
-    assert shown[cards[ids[1]]] == []
+    # Skipping keeps the card in Sign-ups, and its badge says which round it sits out.
+    assert shown[cards[ids[1]]] == [{"kind": "skipping", "text": "Skipping round 1"}]
     assert "@" not in answer.get_data(as_text=True)  # no contact details in badges
 
 

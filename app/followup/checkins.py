@@ -3,9 +3,10 @@
 from sqlalchemy import select
 
 from app.db import db, insert_once
-from app.followup.progress import queue_refresh, queue_tally
 from app.models import CheckIn, Programme
+from app.rounds.cards import queue_sync
 from app.rounds.membership import group_of
+from app.rounds.tally import queue_tally
 from app.vocabulary import ANSWER_KEYS
 
 
@@ -38,7 +39,7 @@ def record_check_in(person, round_, answer, learned=None, challenged=None, new_c
     if new_connection is not None:
         check_in.new_connection = bool(new_connection)
     programme = db.session.get(Programme, person.programme_id)
-    queue_refresh(programme, person, round_)
+    queue_sync(programme, person)
     queue_tally(programme, round_)
     return check_in
 

@@ -12,11 +12,10 @@ from sqlalchemy import update
 
 from app.db import db, utcnow
 from app.followup.outputs import record_output
-from app.followup.progress import queue_tally
 from app.models import GroupMember, Output, person_for_card
-from app.people import lifecycle
-from app.rounds import dropouts
+from app.rounds import taking_part
 from app.rounds.membership import current_round_for, group_of, latest_round
+from app.rounds.tally import queue_tally
 from app.webhooks.routing import Router
 
 router = Router()
@@ -40,7 +39,7 @@ def paused_by_hand(programme, person):
     if person.status != "active" or _waits_paused(programme, person):
         return False
     until = (utcnow() + ORGANISER_PAUSE).date()
-    dropouts.pause(programme, person, until, reason="organiser", move_card=False)
+    taking_part.pause(programme, person, until, reason="organiser", move_card=False)
     return True
 
 
@@ -48,7 +47,7 @@ def back_to_pool(programme, person):
     """An organiser put the card back in Sign-ups: a paused person is active again."""
     if person.status != "paused":
         return False
-    lifecycle.resume(programme, person, move_card=False)
+    taking_part.resume(programme, person, move_card=False)
     return True
 
 

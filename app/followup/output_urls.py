@@ -9,8 +9,6 @@ MAX_URL = 2048
 TRELLO_HOSTS = ("trello.com", "trellocdn.com", "trello.services", "atl-paas.net")
 _URL_IN_TEXT = re.compile(r"https?://[^\s<>\"'`\[\]]+", re.IGNORECASE)
 _TRAILING = ".,;:!?)»”’'\""
-# A URL made only of these characters is shown as a link on a card without any Markdown risk.
-_CARD_SAFE = re.compile(r"^https?://[A-Za-z0-9.\-:]+(/[A-Za-z0-9._~%/?#=&+\-]*)?$")
 
 
 def is_trello_host(host):
@@ -61,8 +59,3 @@ def urls_in(text):
         if is_output_url(url) and url not in found:
             found.append(url)
     return found
-
-
-def card_safe(url):
-    """Tell whether a URL can be written on a card as it is, with nothing Markdown could use."""
-    return bool(_CARD_SAFE.match(url or ""))

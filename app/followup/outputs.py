@@ -1,17 +1,25 @@
 """Outputs: a link a participant shared, recorded once, then shown on the board and to partners.
 
-Attachments and comments on a participant's card in the current round are outputs, whoever
-added them (the service attaches links for participants from their email link); descriptions,
-round cards and labels never are.
+Attachments and comments on a participant's card are outputs, whoever added them (the service
+attaches links for participants from their email link); descriptions, round cards and labels
+never are. Each output belongs to the round it came from: an email link names its round; one
+added on the board goes to the person's open round, or to their round that closed lately, or
+to no round ("between rounds", which the report shows the organisers).
 """
+
+from datetime import date, timedelta
+
+from sqlalchemy import select
 
 from app.db import db, insert_once
 from app.followup.output_urls import is_output_url, urls_in
-from app.followup.progress import queue_refresh, queue_tally
 from app.links import output_url
 from app.models import Output, Programme, person_for_card
 from app.people.notify import queue_person_mail
-from app.rounds.membership import current_round_for, partners_of
+from app.rounds.cards import queue_sync
+from app.rounds.life import closed_on, grace_days_of
+from app.rounds.membership import current_round_for, latest_round_of, partners_of
+from app.rounds.tally import queue_tally
 from app.webhooks.routing import Router
 
 router = Router()
@@ -38,7 +46,7 @@ def record_output(person, round_, url, source, action_id=None):
         return None
     output = db.session.get(Output, output_id)
     programme = db.session.get(Programme, person.programme_id)
-    queue_refresh(programme, person, round_)
+    queue_sync(programme, person)
     queue_tally(programme, round_)
     if url:
         for partner in partners_of(person, round_):
@@ -53,7 +61,7 @@ def queue_partner_mail(programme, round_, output, sharer, partner):
         programme,
         partner,
         "output_shared",
-        f"UnMentoring: {sharer.full_name} shared what they learned",
+        f"UnMentoring round {round_.number}: {sharer.full_name} shared what they learned",
         dedupe_key=f"output:{output.id}:{partner.id}",
         sharer=sharer,
         url=output.url,
@@ -74,18 +82,68 @@ def outputs_from_action(action):
     return card_id, []
 
 
-def record_action_outputs(programme, action):
-    """Record the outputs an action carries when its card is a participant's in the current
-    round; return how many were new."""
+def record_action_outputs(programme, action, today=None):
+    """Record the outputs an action carries on a participant's card, in the round they belong
+    to (see round_for_board_output); return how many were new. A link the person already has
+    an output for, in any round, is the same output (the service's own attachment of a link
+    given through an email link comes back this way)."""
     card_id, found = outputs_from_action(action)
     person = person_for_card(programme, card_id) if found else None
-    round_ = current_round_for(person) if person is not None else None
-    if round_ is None:
+    if person is None or person.status == "left":
         return 0
-    recorded = [
-        record_output(person, round_, url, source, action.get("id")) for url, source in found
-    ]
-    return sum(1 for output in recorded if output is not None)
+    return sum(
+        record_board_output(person, url, source, action.get("id"), today) is not None
+        for url, source in found
+    )
+
+
+def record_board_output(person, url, source, action_id=None, today=None):
+    """Record a link found on the person's card in the round it belongs to; return the Output,
+    or None when the person already has an output with this link."""
+    if known_output(person, url):
+        return None
+    round_ = round_for_board_output(person, today)
+    if round_ is None:
+        return record_between_rounds(person, url, source, action_id)
+    return record_output(person, round_, url, source, action_id)
+
+
+def round_for_board_output(person, today=None):
+    """Return the round an output added on the board belongs to: the person's open round;
+    else their latest round if it closed no longer ago than the grace period; else None
+    (between rounds)."""
+    today = today or date.today()
+    round_ = current_round_for(person, today)
+    if round_ is not None:
+        return round_
+    latest = latest_round_of(person)
+    if latest is not None and today <= closed_on(latest) + timedelta(days=grace_days_of(person)):
+        return latest
+    return None
+
+
+def known_output(person, url):
+    """Tell whether the person has an output with this URL already, in any round or none."""
+    query = select(Output.id).where(Output.person_id == person.id, Output.url == url.strip())
+    return db.session.scalar(query.limit(1)) is not None
+
+
+def record_between_rounds(person, url, source, action_id=None):
+    """Record an output that belongs to no round (the person's last round closed too long
+    ago); the report lists these for the organisers. Returns the Output, or None if known."""
+    if known_output(person, url):
+        return None
+    output = Output(
+        programme_id=person.programme_id,
+        person_id=person.id,
+        round_id=None,
+        url=url.strip(),
+        source=source,
+        trello_action_id=str(action_id)[:24] if action_id else None,
+    )
+    db.session.add(output)
+    db.session.flush()
+    return output
 
 
 @router.register("addAttachmentToCard")

@@ -12,10 +12,11 @@ from sqlalchemy import select
 from app.db import db
 from app.followup.hand_moves import back_to_pool, marked_shared, paused_by_hand
 from app.followup.output_urls import is_output_url, urls_in
-from app.followup.outputs import record_output
-from app.followup.progress import card_changes, queue_refresh, queue_tally, round_tally, with_tally
+from app.followup.outputs import record_board_output
 from app.models import OutboxEntry, Person
+from app.rounds.cards import card_changes, queue_sync
 from app.rounds.membership import latest_round, round_people
+from app.rounds.tally import queue_tally, round_tally, with_tally
 from app.trello.gateway import get_gateway
 
 
@@ -39,12 +40,15 @@ def reconcile_round(programme):
     for action in reversed(gateway.board_actions("commentCard", since=since)):
         comments[((action.get("data") or {}).get("card") or {}).get("id")].append(action)
     counts = Counter()
+    card_urls = {card_id: card.get("shortUrl") for card_id, card in cards.items()}
     ids = round_people(round_)
     for person in db.session.scalars(select(Person).where(Person.id.in_(ids)).order_by(Person.id)):
         card = cards.get(person.trello_card_id or "")
         if card is None or person.status == "left":
             continue
-        counts.update(_repair_card(programme, round_, person, card, comments[card["id"]]))
+        counts.update(
+            _repair_card(programme, round_, person, card, comments[card["id"]], card_urls)
+        )
     round_card = cards.get(round_.round_card_id or "")
     if round_card and with_tally(round_card.get("desc"), round_tally(round_)) != round_card.get(
         "desc"
@@ -54,7 +58,7 @@ def reconcile_round(programme):
     return {outcome: n for outcome, n in counts.items() if n}
 
 
-def _repair_card(programme, round_, person, card, comments):
+def _repair_card(programme, round_, person, card, comments, card_urls):
     """Record what one card shows that the database missed, then queue the card if it differs."""
     counts = Counter()
     found = [(a.get("url"), "attachment", None) for a in card.get("attachments") or []]
@@ -62,7 +66,7 @@ def _repair_card(programme, round_, person, card, comments):
         text = str((action.get("data") or {}).get("text") or "")
         found += [(url, "comment", action.get("id")) for url in urls_in(text)]
     for url, source, action_id in found:
-        if is_output_url(url) and record_output(person, round_, url, source, action_id):
+        if is_output_url(url) and record_board_output(person, url, source, action_id):
             counts["outputs recorded"] += 1
     in_list = card.get("idList")
     if _writes_pending(person):
@@ -73,8 +77,8 @@ def _repair_card(programme, round_, person, card, comments):
         counts["paused by hand"] += paused_by_hand(programme, person)
     elif in_list == programme.list_id("signups"):
         counts["back in the pool by hand"] += back_to_pool(programme, person)
-    if not counts and card_changes(programme, person, round_.id, card):
-        counts["cards re-queued"] += bool(queue_refresh(programme, person, round_))
+    if not counts and card_changes(programme, person, card, card_urls=card_urls):
+        counts["cards re-queued"] += bool(queue_sync(programme, person))
     return counts
 
 

@@ -10,11 +10,12 @@ from flask import Blueprint, render_template, request
 from app.db import db
 from app.followup.checkins import record_check_in
 from app.followup.forms import CheckInForm, OutputForm
+from app.followup.outputs import record_output
 from app.models import Round, current_programme
 from app.outbox import enqueue, lanes
 from app.people.access import LinkProblem, link_problem_page, person_and_claims
 from app.people.forms import error_list
-from app.rounds.membership import current_round_for, group_of
+from app.rounds.membership import current_round_for, drawn_in, group_of
 from app.vocabulary import ANSWER_KEYS
 
 bp = Blueprint("followup", __name__, url_prefix="/me")
@@ -24,22 +25,40 @@ bp.register_error_handler(LinkProblem, link_problem_page)
 @bp.route("/<token>/output", methods=["GET", "POST"])
 def output_form(token):
     """Take the link to what the participant shared and attach it to their card via the outbox."""
-    person, _ = person_and_claims(token, "output")
-    round_ = current_round_for(person)
+    person, claims = person_and_claims(token, "output")
+    round_ = _round_of_link(person, claims)
     if round_ is None or not person.trello_card_id:
         return render_template("followup/no_round.html")
     form, errors = OutputForm(), []
     if form.validate_on_submit():
         problem = form.problem()
         if problem is None:
-            _queue_attachment(person, form.url.data.strip())
+            url = form.url.data.strip()
+            # Recorded now, in the round the link names; the attachment that follows is
+            # known by its URL when its webhook comes back, so it is not counted twice.
+            record_output(person, round_, url, "link")
+            _queue_attachment(person, url)
             db.session.commit()
-            return render_template("followup/output_added.html", url=form.url.data.strip())
+            return render_template("followup/output_added.html", url=url, round=round_)
         errors = [{"text": problem, "href": "#url"}]
     elif request.method == "POST":
         errors = error_list(form, ("url",)) or [{"text": "Try again", "href": "#url"}]
-    page = render_template("followup/output.html", form=form, token=token, errors=errors)
+    page = render_template(
+        "followup/output.html", form=form, token=token, errors=errors, round=round_
+    )
     return page, 400 if errors else 200
+
+
+def _round_of_link(person, claims):
+    """Return the round an output link names, if the person was drawn in it (a link from
+    before links named their round: the person's open round), else None."""
+    if "r" not in claims:
+        return current_round_for(person)
+    round_id = claims["r"]
+    round_ = db.session.get(Round, round_id) if isinstance(round_id, int) else None
+    if round_ is None or round_.programme_id != person.programme_id:
+        return None
+    return round_ if drawn_in(person, round_) else None
 
 
 def _queue_attachment(person, url):

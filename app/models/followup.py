@@ -15,7 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import db, utcnow
 
-SOURCES = ("attachment", "comment", "organiser")
+SOURCES = ("attachment", "comment", "organiser", "link")
 
 
 class Output(db.Model):
@@ -29,7 +29,8 @@ class Output(db.Model):
     round_id: Mapped[int | None] = mapped_column(ForeignKey("rounds.id"), index=True)
     # Empty for an organiser's move to "Shared" by hand, which marks sharing without a link.
     url: Mapped[str] = mapped_column(String(2048), default="")
-    # One of SOURCES: an attachment or a comment on the card, or an organiser's move.
+    # One of SOURCES: an attachment or a comment on the card, an organiser's move, or the
+    # person's own email link (whose round it names).
     source: Mapped[str] = mapped_column(String(20))
     trello_action_id: Mapped[str | None] = mapped_column(String(24))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -6,7 +6,7 @@ from flask.cli import with_appcontext
 from app.db import db
 from app.models import current_programme, person_by_email, person_for_card
 from app.people.checks import normalise_email
-from app.rounds.dropouts import leave
+from app.rounds.taking_part import leave
 from app.trello.gateway import TrelloError, get_gateway
 
 

@@ -9,7 +9,7 @@ from app.participant.forms import PauseForm
 from app.people import lifecycle
 from app.people.access import LinkProblem, link_problem_page, person_from_link
 from app.people.forms import DETAILS_ORDER, DetailsForm, details_from, error_list, form_data
-from app.rounds import dropouts
+from app.rounds import taking_part
 
 bp = Blueprint("participant", __name__, url_prefix="/me")
 bp.register_error_handler(LinkProblem, link_problem_page)
@@ -60,7 +60,7 @@ def pause(token):
     if form.validate_on_submit():
         until, message = form.until(utcnow().date())
         if until is not None:
-            dropouts.pause(current_programme(), person, until)
+            taking_part.pause(current_programme(), person, until)
             return _done(token, f"You are paused until {until:%-d %B %Y}")
         errors = [{"text": message, "href": "#until-day"}]
     page = render_template("participant/pause.html", form=form, token=token, errors=errors)
@@ -72,7 +72,7 @@ def resume(token):
     """End a pause now."""
     person = _taking_part(token)
     if person is not None and person.status == "paused" and FlaskForm().validate_on_submit():
-        lifecycle.resume(current_programme(), person)
+        taking_part.resume(current_programme(), person)
         return _done(token, "Welcome back: you are in the next round")
     return redirect(url_for("participant.overview", token=token))
 
@@ -82,7 +82,7 @@ def skip(token):
     """Skip the next round, or change your mind about skipping it."""
     person = _taking_part(token)
     if person is not None and FlaskForm().validate_on_submit():
-        lifecycle.skip_next_round(person, request.form.get("skip") == "yes")
+        taking_part.skip_next_round(current_programme(), person, request.form.get("skip") == "yes")
         message = (
             "You will skip the next round"
             if person.skip_next_round
@@ -97,7 +97,7 @@ def leave(token):
     """Leave: erase the person's details, cancel their mail, archive their card."""
     person = person_from_link(token, "manage")
     if request.method == "POST" and FlaskForm().validate_on_submit():
-        dropouts.leave(current_programme(), person)
+        taking_part.leave(current_programme(), person)
         db.session.commit()
         return render_template("links/left.html")
     return render_template("participant/leave.html", token=token)

@@ -4,11 +4,11 @@ Each function changes the database and queues board writes and mails in the call
 transaction; nothing here calls Trello or a mail server.
 """
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 
 from app.db import db, utcnow
 from app.models import Person
-from app.people.cards import queue_create_card, queue_move, queue_refresh
+from app.people.cards import queue_create_card, queue_refresh
 from app.people.notify import queue_person_mail
 
 # Fields shown on the card; a change to any of them rewrites it.
@@ -33,21 +33,15 @@ def activate(programme, person, card_id=None):
     return True
 
 
-def pause(programme, person, until, *, reason="self", move_card=True):
-    """Take the person out of rounds until a date (None: until they come back); their card
-    waits in Paused (move_card False: an organiser has moved it there already). reason is
-    "self", "organiser" or "quiet"."""
+def pause(person, until, reason="self"):
+    """Record that the person is out of rounds until a date (None: until they come back);
+    reason is "self", "organiser" or "quiet". Their card is the caller's to move."""
     person.status, person.paused_until, person.paused_reason = "paused", until, reason
-    if move_card:
-        queue_move(programme, person, "paused")
 
 
-def resume(programme, person, *, move_card=True):
-    """Bring a paused person back into the pool; their card returns to Sign-ups (move_card
-    False: an organiser has moved it there already)."""
+def resume(person):
+    """Record that a paused person is back in the pool. Their card is the caller's to move."""
     person.status, person.paused_until, person.paused_reason = "active", None, None
-    if move_card:
-        queue_move(programme, person, "signups")
 
 
 def skip_next_round(person, skip):
@@ -63,16 +57,3 @@ def change_details(programme, person, details):
     after = [getattr(person, field) for field in CARD_FIELDS]
     if before != after and person.status in ("active", "paused"):
         queue_refresh(programme, person)
-
-
-def unpause_due(programme, today):
-    """Return paused people whose date has come to the pool; return how many came back."""
-    query = select(Person).where(
-        Person.programme_id == programme.id,
-        Person.status == "paused",
-        Person.paused_until <= today,
-    )
-    people = list(db.session.scalars(query))
-    for person in people:
-        resume(programme, person)
-    return len(people)

@@ -3,8 +3,9 @@
 from sqlalchemy import select
 
 from app.db import db
-from app.models import CheckIn, Output, Round
-from app.rounds.membership import last_drawn
+from app.models import CheckIn, Output, Person, Round
+from app.rounds.membership import is_open
+from app.rounds.standing import standing_of
 from app.vocabulary import BY_ANSWER, CHANNELS
 
 
@@ -28,6 +29,23 @@ def preview_json(preview):
         "sits_out": _who(people[plan.sits_out]) if plan.sits_out is not None else None,
         "waiting": [{**_who(p), "reason": reason} for p, reason in preview.waiting],
         "bent": [{"rule": b.rule, "reason": b.reason} for b in plan.bent],
+        "open_round": _open_round_json(preview.open_round),
+    }
+
+
+def _open_round_json(open_round):
+    """Return the open round a confirm would close, or None."""
+    if open_round is None:
+        return None
+    return {
+        "id": open_round.id,
+        "number": open_round.number,
+        "meet_by": open_round.meet_by.isoformat(),
+        "closes_on": open_round.closes_on.isoformat(),
+        "met": open_round.met,
+        "shared": open_round.shared,
+        "total": open_round.total,
+        "stranded": open_round.stranded,
     }
 
 
@@ -41,6 +59,8 @@ def round_json(round_):
         "cards_done": round_.cards_done,
         "cards_total": round_.cards_total,
         "meet_by": round_.meet_by.isoformat(),
+        "closes_on": round_.closes_on.isoformat(),
+        "closed": not is_open(round_),
     }
 
 
@@ -50,16 +70,18 @@ def first_name(person):
 
 
 def card_json(person, with_contact):
-    """Return what a card's badges and section show; contact details only when asked for."""
-    round_, group = last_drawn(person)
-    partners = [
-        m.person
-        for m in (group.members if group else [])
-        if m.person_id != person.id and not m.left_at
-    ]
+    """Return what a card's badges and section show, for the open round only (earlier rounds
+    are a history of numbers); contact details only when asked for."""
+    standing = standing_of(person)
+    round_ = standing.round
+    partners = list(
+        db.session.scalars(
+            select(Person).where(Person.id.in_(standing.partner_ids), Person.status != "left")
+        )
+    )
+    partners.sort(key=lambda p: standing.partner_ids.index(p.id))
     check_ins = _check_ins(round_, [person.id] + [p.id for p in partners])
-    outputs = _outputs(person, round_)
-    own = check_ins.get(person.id)
+    outputs = _outputs(person, round_) if round_ else []
     body = {
         "person": {
             "name": person.full_name,
@@ -72,13 +94,21 @@ def card_json(person, with_contact):
         "partners": [
             {**_who(p), "first_name": first_name(p), "card_url": _card_url(p)} for p in partners
         ],
-        "check_in": _check_in_json(own),
+        "check_in": _check_in_json(check_ins.get(person.id)),
         "outputs": [{"url": o.url, "source": o.source} for o in outputs if o.url],
         "status": {
-            "met": any(c.answer == "met" for c in check_ins.values()),
-            "shared": bool(outputs),
-            "paused": person.status == "paused",
+            "state": standing.state,
+            "met": standing.met,
+            "shared": standing.shared,
+            "paused": standing.state in ("paused", "quiet"),
+            "stranded": standing.state == "stranded",
+            "rescued": standing.rescued,
+            "skipping": standing.skipping,
         },
+        "history": [
+            {"round": past.number, "met": past.met, "shared": past.shared}
+            for past in standing.history
+        ],
     }
     if with_contact:
         body["contact"] = [
@@ -117,8 +147,6 @@ def _check_ins(round_, person_ids):
 
 
 def _outputs(person, round_):
-    """Return the person's outputs for their latest round (or any, before their first round)."""
-    query = select(Output).where(Output.person_id == person.id)
-    if round_ is not None:
-        query = query.where(Output.round_id == round_.id)
+    """Return the person's outputs in a round."""
+    query = select(Output).where(Output.person_id == person.id, Output.round_id == round_.id)
     return list(db.session.scalars(query.order_by(Output.id)))

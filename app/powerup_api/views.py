@@ -7,7 +7,6 @@ from flask import Blueprint, g, jsonify, request, send_from_directory
 from werkzeug.exceptions import HTTPException
 
 from app.db import db
-from app.followup.progress import round_tally
 from app.models import Round, current_programme, person_for_card
 from app.pairing import PoolTooSmall, parse_seed
 from app.powerup_api.auth import requires
@@ -15,7 +14,9 @@ from app.powerup_api.badges import board_badges
 from app.powerup_api.errors import ApiError, error_response
 from app.powerup_api.serialise import card_json, preview_json, round_for_card, round_json
 from app.powerup_api.settings import settings_json, validate
+from app.rounds.closing import RoundOpen, close_round
 from app.rounds.service import PoolChanged, confirm_round, preview_round
+from app.rounds.tally import round_tally
 
 bp = Blueprint("powerup_api", __name__, url_prefix="/api")
 CONTACT_ROLES = ("admin", "normal")  # observers read the board but never see contact details
@@ -74,22 +75,45 @@ def rounds_create():
     pool_hash = body.get("pool_hash")
     if pool_hash is not None and not isinstance(pool_hash, str):
         raise ApiError(400, "bad_request", "pool_hash is the string the preview gave.")
+    close_open = body.get("close_open", False)
+    if not isinstance(close_open, bool):
+        raise ApiError(400, "bad_request", "close_open is true or false.")
     try:
-        round_, created = confirm_round(current_programme(), seed, pool_hash, g.member_id)
+        round_, created = confirm_round(
+            current_programme(), seed, pool_hash, g.member_id, close_open=close_open
+        )
     except PoolChanged as exc:
         raise ApiError(409, "pool_changed", f"Nothing was made: {exc}.") from None
+    except RoundOpen as exc:
+        message = f"Nothing was made: round {exc.round.number} is still open. Close it first."
+        raise ApiError(409, "round_open", message) from None
     except PoolTooSmall as exc:
         raise ApiError(422, "pool_too_small", f"No round can be drawn: {exc}.") from None
     return jsonify(round_json(round_)), 201 if created else 200
+
+
+def _round_or_404(round_id):
+    """Return this programme's round with the id, or answer 404."""
+    round_ = db.session.get(Round, round_id) if round_id <= LARGEST_ID else None
+    if round_ is None or round_.programme_id != current_programme().id:
+        raise ApiError(404, "not_found", "There is no such round.")
+    return round_
 
 
 @bp.get("/rounds/<int:round_id>")
 @requires("observer")
 def rounds_progress(round_id):
     """Return how far a round is on the board."""
-    round_ = db.session.get(Round, round_id) if round_id <= LARGEST_ID else None
-    if round_ is None or round_.programme_id != current_programme().id:
-        raise ApiError(404, "not_found", "There is no such round.")
+    return jsonify(round_json(_round_or_404(round_id)))
+
+
+@bp.post("/rounds/<int:round_id>/close")
+@requires("normal")
+def rounds_close(round_id):
+    """Close a round now; its final tally stays on its card. Closing it again changes nothing."""
+    round_ = _round_or_404(round_id)
+    close_round(current_programme(), round_)
+    db.session.commit()
     return jsonify(round_json(round_))
 
 

@@ -12,9 +12,10 @@ from sqlalchemy import select
 from app.db import db, utcnow
 from app.models import Person, Programme, Round
 from app.outbox import Operations, lease
-from app.rounds import describe
+from app.rounds import cards, describe
 from app.rounds.board_state import BoardState
-from app.trello.card_text import card_name, compose, organiser_part, person_text
+from app.rounds.standing import standings as standings_of
+from app.trello.card_text import card_name, compose, organiser_part
 from app.trello.gateway import get_gateway
 
 # The CLI sets this to draw its progress bar; the worker leaves it unset.
@@ -33,19 +34,20 @@ def apply_round(payload, entry=None):
     board = BoardState(gateway.board_state(), programme)
     people = _people(round_)
     round_.label_id = board.ensure_label(gateway, round_.name)
-    _archive_previous_round_card(gateway, board, programme, round_)
     short_urls = {pid: board.short_url(p.trello_card_id) for pid, p in people.items()}
     round_.left_out = [pid for pid, url in short_urls.items() if url is None]
     groups = [g.person_ids for g in round_.groups]
     base = _ensure_round_card(gateway, board, round_, groups, short_urls)
     _checkpoint(round_, entry)
-    targets = list(_member_targets(board, round_, groups, people, short_urls, base))
+    standings = standings_of(programme.id, people.values())
+    targets = list(_member_targets(board, round_, groups, people, standings, short_urls, base))
     for index, (card_id, fields) in enumerate(targets, start=1):
         if board.differs(card_id, fields):
             gateway.update_card(card_id, **fields)
         round_.cards_done = index
         _checkpoint(round_, entry)
-    _move_out_others(gateway, board, round_, set(people))
+    _move_out_others(gateway, board, programme, set(people))
+    _keep_closed_round_below(gateway, board, round_, base + STEP * (len(targets) + 1))
     round_.status, round_.applied_at = "applied", utcnow()
     _checkpoint(round_, entry)
     return {"round": round_.number, "cards": len(targets), "left_out": round_.left_out}
@@ -67,20 +69,9 @@ def _people(round_):
     return {p.id: p for p in db.session.scalars(select(Person).where(Person.id.in_(ids)))}
 
 
-def _archive_previous_round_card(gateway, board, programme, round_):
-    """Archive the previous round's card if it is still open."""
-    query = select(Round.round_card_id).where(
-        Round.programme_id == programme.id, Round.number == round_.number - 1
-    )
-    card_id = db.session.scalar(query)
-    if card_id and card_id in board.cards:
-        gateway.update_card(card_id, closed=True)
-        del board.cards[card_id]
-
-
 def _ensure_round_card(gateway, board, round_, groups, short_urls):
     """Create the round card at the top of Matched once; return the position cards follow."""
-    name = describe.round_card_name(round_, sum(1 for g in groups if len(g) >= 2))
+    name = describe.round_card_name(round_, describe.pair_count(round_))
     desc = describe.round_card_desc(round_, groups, short_urls)
     card = board.cards.get(round_.round_card_id or "") or board.made_by_lost_run(name)
     if card is None:
@@ -94,7 +85,7 @@ def _ensure_round_card(gateway, board, round_, groups, short_urls):
     return float(card.get("pos", 0))
 
 
-def _member_targets(board, round_, groups, people, short_urls, base):
+def _member_targets(board, round_, groups, people, standings, short_urls, base):
     """Yield (card id, one-PUT fields) for every grouped person whose card is on the board."""
     position = base
     for ids in groups:
@@ -103,8 +94,9 @@ def _member_targets(board, round_, groups, people, short_urls, base):
                 continue
             position += STEP
             person, card = people[pid], board.cards[people[pid].trello_card_id]
-            partners = [people[other] for other in ids if other != pid]
-            service = describe.member_service_text(person, round_, partners, short_urls)
+            standing = standings[pid]
+            progress = cards.open_round_progress(person, standing)
+            service = cards.service_text(person, standing, short_urls, progress)
             labels = [lid for lid in card.get("idLabels", []) if not _is_round_label(board, lid)]
             yield (
                 card["id"],
@@ -124,23 +116,27 @@ def _is_round_label(board, label_id):
     return bool(ROUND_LABEL.match(board.labels.get(label_id, "")))
 
 
-def _move_out_others(gateway, board, round_, in_round):
-    """Move earlier rounds' cards out of Matched and Shared: to Paused or back to Sign-ups."""
+def _move_out_others(gateway, board, programme, in_round):
+    """Move earlier rounds' cards out of Matched and Shared to where their standing puts them:
+    Paused, or back to Sign-ups with their history line."""
     watched = {board.lists["matched"], board.lists["shared"]}
-    reasons = dict(map(tuple, round_.waiting or []))
-    by_card = {
-        p.trello_card_id: p
-        for p in db.session.scalars(
-            select(Person).where(Person.programme_id == round_.programme_id)
-        )
-        if p.trello_card_id
-    }
-    for card_id, card in list(board.cards.items()):
-        person = by_card.get(card_id)
-        if card.get("idList") not in watched or person is None or person.id in in_round:
-            continue
-        paused = person.status == "paused" or reasons.get(person.id) in ("paused", "skipping")
-        target = board.lists["paused" if paused else "signups"]
-        desc = compose(organiser_part(card.get("desc")), person_text(person))
-        name = card_name(person.full_name, person.organisation)
-        gateway.update_card(card_id, name=name, list_id=target, pos="bottom", desc=desc)
+    query = select(Person).where(
+        Person.programme_id == programme.id, Person.trello_card_id.is_not(None)
+    )
+    others = [
+        p
+        for p in db.session.scalars(query)
+        if p.id not in in_round and board.cards.get(p.trello_card_id, {}).get("idList") in watched
+    ]
+    cards.sync_board_cards(gateway, board, programme, others)
+
+
+def _keep_closed_round_below(gateway, board, round_, after):
+    """Keep the round before this one, closed, with its final tally below the new round's
+    cards in Matched, so its history stays in sight until this round closes too."""
+    query = select(Round.round_card_id).where(
+        Round.programme_id == round_.programme_id, Round.number == round_.number - 1
+    )
+    card = board.cards.get(db.session.scalar(query) or "")
+    if card and card.get("idList") == board.lists["matched"] and float(card["pos"]) < after:
+        gateway.update_card(card["id"], pos="bottom")

@@ -6,10 +6,12 @@ from sqlalchemy import select
 
 from app import outbox
 from app.db import db
-from app.models import OutboxEntry, current_programme
+from app.models import OutboxEntry, Round, current_programme
 from app.pairing import PoolTooSmall, parse_seed
 from app.rounds.apply import progress
+from app.rounds.closing import RoundOpen, close_round
 from app.rounds.service import PoolChanged, confirm_round, preview_round
+from app.rounds.tally import counts
 
 
 class SeedType(click.ParamType):
@@ -59,25 +61,52 @@ def _apply_now(round_):
     db.session.refresh(round_)
 
 
+def _print_open_round(open_round, close_open):
+    """Say which round is still open, how far it got, and what confirming does to it."""
+    if open_round is None:
+        return
+    click.echo(
+        f"Round {open_round.number} is still open (meet by {open_round.meet_by}, closes "
+        f"{open_round.closes_on}): {open_round.met} of {open_round.total} met, "
+        f"{open_round.shared} of {open_round.total} shared."
+    )
+    if close_open:
+        click.echo("  It will be closed, its final tally kept on its card.")
+
+
 @click.command("pair")
 @click.option("--dry-run", is_flag=True, help="Show the draw; change nothing anywhere.")
 @click.option("--seed", type=SeedType(), help="Reproduce a draw (decimal or 16 hex digits).")
+@click.option(
+    "--close-open",
+    is_flag=True,
+    help="Close the round that is still open (its final tally stays on the board) first.",
+)
 @with_appcontext
-def pair_command(dry_run, seed):
+def pair_command(dry_run, seed, close_open):
     """Draw the next round's pairs, store them, move the cards and queue the introductions."""
     programme = current_programme()
     try:
         preview = preview_round(programme, seed)
     except PoolTooSmall as exc:
         raise click.ClickException(f"No round: {exc}") from None
+    _print_open_round(preview.open_round, close_open)
     _print_plan(preview)
     if dry_run:
         click.echo("Dry run: nothing was stored, moved or sent.")
         return
     try:
-        round_, created = confirm_round(programme, preview.seed, preview.pool_hash, "cli")
+        round_, created = confirm_round(
+            programme, preview.seed, preview.pool_hash, "cli", close_open=close_open
+        )
     except PoolChanged as exc:
         raise click.ClickException(str(exc)) from None
+    except RoundOpen as exc:
+        raise click.ClickException(
+            f"Nothing was made: round {exc.round.number} is still open. Run again with "
+            f"--close-open to close it and draw round {exc.round.number + 1}, or close it "
+            "with `flask close-round`."
+        ) from None
     if not created:
         click.echo(f"Round {round_.number} was already made with this seed; nothing new.")
     _apply_now(round_)
@@ -85,4 +114,28 @@ def pair_command(dry_run, seed):
     click.echo(
         f"Round {round_.number}: {len(round_.groups)} groups, {round_.cards_done}/"
         f"{round_.cards_total} cards {state}; {len(round_.left_out)} left out."
+    )
+
+
+@click.command("close-round")
+@click.option(
+    "--number", type=click.IntRange(min=1), help="The round to close (default: the open one)."
+)
+@with_appcontext
+def close_round_command(number):
+    """Close a round now: its final tally stays on its card, its people wait for the next."""
+    programme = current_programme()
+    query = select(Round).where(Round.programme_id == programme.id)
+    query = query.where(Round.number == number) if number else query.order_by(Round.number.desc())
+    round_ = db.session.scalar(query.limit(1))
+    if round_ is None:
+        raise click.ClickException(f"There is no round {number}." if number else "No round yet.")
+    if not close_round(programme, round_):
+        click.echo(f"Round {round_.number} was already closed; nothing changed.")
+        return
+    db.session.commit()
+    shared, met, total = counts(round_)
+    click.echo(
+        f"Round {round_.number} closed: {met} of {total} met, {shared} of {total} shared. "
+        "The worker writes the final tally on its card."
     )

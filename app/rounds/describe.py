@@ -1,6 +1,6 @@
 """The text a round writes on the board: round card name and description, partner lines."""
 
-from app.trello.card_text import person_text, plain
+from app.trello.card_text import plain
 
 DESC_LIMIT = 16384  # Trello's limit on a card description, in characters
 RULE_TEXT = {
@@ -12,8 +12,15 @@ RULE_TEXT = {
 
 
 def round_card_name(round_, pairs):
-    """Return `Round N · <date> · <k> pairs`."""
-    return f"Round {round_.number} · {round_.round_date.isoformat()} · {pairs} pairs"
+    """Return `Round N · <date> · <k> pairs`, and `· closed` once an organiser or its date
+    closed it."""
+    name = f"Round {round_.number} · {round_.round_date.isoformat()} · {pairs} pairs"
+    return f"{name} · closed" if round_.closed_at is not None else name
+
+
+def pair_count(round_):
+    """Return how many groups of two or more a round drew (re-matches not counted)."""
+    return sum(1 for g in round_.groups if g.kind == "drawn" and len(g.members) >= 2)
 
 
 def round_card_desc(round_, groups, short_urls):
@@ -38,15 +45,4 @@ def round_card_desc(round_, groups, short_urls):
             lines.append(f"…and {len(groups) - number + 1} more: each card links its partner.")
             break
         lines.append(line)
-    return "\n".join(lines)
-
-
-def member_service_text(person, round_, partners, short_urls):
-    """Return the service's part of a matched card: round, partner links, organisation, topics."""
-    links = ", ".join(short_urls.get(p.id, "(card missing)") for p in partners)
-    lines = [
-        f"Round {round_.number} · meet by {round_.meet_by.isoformat()}",
-        f"Partner{'s' if len(partners) > 1 else ''}: {links}",
-        person_text(person),
-    ]
     return "\n".join(lines)

@@ -50,17 +50,26 @@ def current_round_for(person, today=None):
     return round_
 
 
-def last_drawn(person):
-    """Return (round, group) of the latest round the person was drawn in, or (None, None)."""
-    row = db.session.execute(
-        select(Round, Group)
+def latest_round_of(person):
+    """Return the latest round the person was drawn in (whether or not they stayed in it)."""
+    query = (
+        select(Round)
         .join(Group, Group.round_id == Round.id)
         .join(GroupMember, GroupMember.group_id == Group.id)
-        .where(GroupMember.person_id == person.id, GroupMember.left_at.is_(None))
+        .where(GroupMember.person_id == person.id)
         .order_by(Round.number.desc())
-        .limit(1)
-    ).first()
-    return (row[0], row[1]) if row else (None, None)
+    )
+    return db.session.scalar(query.limit(1))
+
+
+def drawn_in(person, round_):
+    """Tell whether the person was drawn in the round (whether or not they stayed in it)."""
+    query = (
+        select(GroupMember.id)
+        .join(Group)
+        .where(Group.round_id == round_.id, GroupMember.person_id == person.id)
+    )
+    return db.session.scalar(query.limit(1)) is not None
 
 
 def partners_of(person, round_):
@@ -82,3 +91,18 @@ def round_people(round_):
         .where(Group.round_id == round_.id, GroupMember.left_at.is_(None))
     )
     return list(db.session.scalars(query))
+
+
+def stranded_people(round_):
+    """Return the ids of a round's people whose partners all left it: they wait to be
+    re-matched."""
+    query = (
+        select(GroupMember.person_id)
+        .join(Group)
+        .where(
+            Group.round_id == round_.id,
+            GroupMember.left_at.is_(None),
+            GroupMember.stranded_at.is_not(None),
+        )
+    )
+    return list(db.session.scalars(query.order_by(GroupMember.id)))

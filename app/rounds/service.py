@@ -11,10 +11,12 @@ from app.db import db
 from app.models import Group, GroupMember, Round
 from app.outbox import enqueue, lanes
 from app.pairing import Policy, new_seed, plan_round
+from app.rounds import closing, tally
 from app.rounds import pool as pools
+from app.rounds.closing import RoundOpen
 from app.rounds.introductions import queue_introductions
 from app.rounds.life import closes_on
-from app.rounds.membership import latest_round
+from app.rounds.membership import latest_round, open_round, stranded_people
 from app.trello.gateway import TrelloError, get_gateway
 
 DEFAULT_WINDOW_DAYS = 28
@@ -22,6 +24,31 @@ DEFAULT_WINDOW_DAYS = 28
 
 class PoolChanged(Exception):
     """The pool is not the one the preview was drawn from: preview again."""
+
+
+@dataclass
+class OpenRound:
+    """The round still open when the next is previewed: what closing it now would end."""
+
+    id: int
+    number: int
+    meet_by: date
+    closes_on: date
+    met: int
+    shared: int
+    total: int
+    stranded: int  # people whose partners all left, waiting to be re-matched
+
+    @classmethod
+    def of(cls, round_):
+        """Return the summary of an open round, or None for no round."""
+        if round_ is None:
+            return None
+        shared, met, total = tally.counts(round_)
+        stranded = len(stranded_people(round_))
+        return cls(
+            round_.id, round_.number, round_.meet_by, round_.closes_on, met, shared, total, stranded
+        )
 
 
 @dataclass
@@ -37,6 +64,7 @@ class Preview:
     pool_hash: str
     people: dict
     waiting: list = field(default_factory=list)
+    open_round: object = None  # OpenRound: the round a confirm would have to close first
 
 
 def policy_of(programme):
@@ -62,6 +90,7 @@ def preview_round(programme, seed=None, today=None):
     number = (previous.number if previous else 0) + 1
     plan = plan_round(candidates, policy, random.Random(seed), round_number=number)
     return Preview(
+        open_round=OpenRound.of(open_round(programme.id, today)),
         number=number,
         seed=seed,
         round_date=today,
@@ -92,18 +121,28 @@ def _same_round(programme, seed):
     return latest if latest is not None and latest.seed == str(seed) else None
 
 
-def confirm_round(programme, seed, pool_hash=None, created_by="", today=None):
+def confirm_round(programme, seed, pool_hash=None, created_by="", today=None, close_open=False):
     """Store the round drawn with a previewed seed and queue its board writes and mails.
 
-    Returns (round, created). Confirming the same seed again returns the same round.
+    Returns (round, created). Confirming the same seed again returns the same round. While a
+    round is open this raises RoundOpen, unless close_open says to close it first (in the
+    same transaction as the new round).
     """
     existing = _same_round(programme, seed)
     if existing is not None:
         return existing, False
+    today = today or date.today()
     preview = preview_round(programme, seed, today)
     if pool_hash is not None and pool_hash != preview.pool_hash:
+        # The pool changes when this very draw was just stored by another press of confirm.
+        existing = _same_round(programme, seed)
+        if existing is not None:
+            return existing, False
         raise PoolChanged("the pool changed since the preview: preview again")
+    if preview.open_round is not None and not close_open:
+        raise RoundOpen(latest_round(programme.id))
     try:
+        closing.close_before_draw(programme, today)
         round_ = _store(programme, preview, created_by)
         db.session.commit()
     except IntegrityError:

@@ -7,6 +7,8 @@ MARKER = "— UnMentoring keeps the text below up to date; write above this line
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+!|<>~])")
 _URL = re.compile(r"(?i)\b(https?|ftp|mailto|www)([:.])")
 _DOMAIN = re.compile(r"\b(?:[\w-]+\.)+[^\W\d_]{2,}\b")
+# A URL made only of these characters is shown as a link on a card without any Markdown risk.
+_CARD_SAFE = re.compile(r"^https?://[A-Za-z0-9.\-:]+(/[A-Za-z0-9._~%/?#=&+\-]*)?$")
 
 
 def plain_name(text):
@@ -53,3 +55,13 @@ def person_text(person):
     if person.topics:
         lines.append(f"Would like to talk about: {plain(person.topics)}")
     return "\n".join(lines)
+
+
+def card_safe(url):
+    """Tell whether a URL can be written on a card as it is, with nothing Markdown could use."""
+    return bool(_CARD_SAFE.match(url or ""))
+
+
+def link_or_plain(url):
+    """Return a URL for a card's description: a link when it is safe, else inert text."""
+    return url if card_safe(url) else plain(url)

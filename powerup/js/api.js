@@ -82,8 +82,11 @@
     isBoardMember: isBoardMember,
     viewer: viewer,
     preview: function (t) { return call(t, 'GET', 'rounds/preview'); },
-    makeRound: function (t, seed, poolHash) {
-      return call(t, 'POST', 'rounds', { seed: seed, pool_hash: poolHash });
+    makeRound: function (t, seed, poolHash, closeOpen) {
+      return call(t, 'POST', 'rounds', { seed: seed, pool_hash: poolHash, close_open: !!closeOpen });
+    },
+    rescue: function (t, id) {
+      return call(t, 'POST', 'rounds/' + encodeURIComponent(id) + '/rescue');
     },
     round: function (t, id) { return call(t, 'GET', 'rounds/' + encodeURIComponent(id)); },
     boardCards: function (t, board) {

@@ -45,10 +45,47 @@
     data.waiting.forEach(function (person) { item('waiting', person.name + ': ' + person.reason); });
     $('waiting-block').hidden = !data.waiting.length;
     text('seed', data.seed);
+    showOpenRound(data.open_round, data.round);
     $('preview').hidden = false;
     $('confirm').disabled = false;
     status('Preview ready: check the pairs, then confirm.');
     t.sizeTo(document.body);
+  }
+
+  function showOpenRound(open, next) {
+    $('open-round').hidden = !open;
+    $('confirm').textContent = open ?
+      'Close round ' + open.number + ' and draw round ' + next : 'Confirm and make pairs';
+    if (!open) { return; }
+    text('open-number', String(open.number));
+    text('open-text', open.met + ' of ' + open.total + ' have met and ' + open.shared + ' of ' +
+      open.total + ' have shared so far; it closes on its own after ' + open.closes_on +
+      '. Closing it keeps its final tally on its card.');
+    $('stranded-block').hidden = !open.stranded;
+    text('stranded-text', open.stranded === 1 ?
+      '1 person lost their partner and waits to be re-matched.' :
+      open.stranded + ' people lost their partners and wait to be re-matched.');
+  }
+
+  function rescue() {
+    $('rescue').disabled = true;
+    problem('');
+    status('Re-matching stranded people…');
+    UnMentoringApi.rescue(t, preview.open_round.id).then(function (done) {
+      $('rescued').innerHTML = '';
+      done.groups.forEach(function (group) { item('rescued', group.map(who).join(' + ')); });
+      done.waiting.forEach(function (person) {
+        item('rescued', who(person) + ': no possible partner yet');
+      });
+      status(done.groups.length ?
+        'Re-matched ' + done.groups.length + ' group(s); introductions are on their way.' :
+        'Nobody could be re-matched yet.');
+      t.sizeTo(document.body);
+    }, function (error) {
+      status('');
+      problem(error.message);
+      $('rescue').disabled = false;
+    });
   }
 
   function load() {
@@ -83,7 +120,8 @@
     $('confirm').disabled = true;
     problem('');
     status('Storing the round…');
-    UnMentoringApi.makeRound(t, preview.seed, preview.pool_hash).then(function (round) {
+    var closeOpen = !!preview.open_round;
+    UnMentoringApi.makeRound(t, preview.seed, preview.pool_hash, closeOpen).then(function (round) {
       $('actions').hidden = true;
       $('progress-block').hidden = false;
       status('Round ' + round.number + ' stored: updating the board…');
@@ -97,6 +135,7 @@
   }
 
   $('confirm').addEventListener('click', confirm);
+  $('rescue').addEventListener('click', rescue);
   $('redraw').addEventListener('click', load);
   $('cancel').addEventListener('click', function () { t.closeModal(); });
   $('close').addEventListener('click', function () { t.closeModal(); });

@@ -1,0 +1,51 @@
+"""A participant's choices about taking part (pause, come back, skip a round, leave) and what
+each does beyond their record: their place in the open round, and their card.
+
+Pausing or leaving during the open round takes the person out of their group; partners left
+with nobody are told and wait to be re-matched (stranded).
+"""
+
+from sqlalchemy import select
+
+from app.db import db
+from app.models import Person
+from app.people import erasure, lifecycle
+from app.rounds.cards import queue_sync
+
+
+def pause(programme, person, until, *, reason="self", move_card=True):
+    """Pause the person and take them out of the open round; their card goes to Paused
+    (move_card False: an organiser has moved it there already)."""
+    lifecycle.pause(person, until, reason)
+    queue_sync(programme, person, move=move_card)
+
+
+def resume(programme, person, *, move_card=True):
+    """Bring a paused person back into the pool; their card returns to Sign-ups (move_card
+    False: an organiser has moved it there already)."""
+    lifecycle.resume(person)
+    queue_sync(programme, person, move=move_card)
+
+
+def skip_next_round(programme, person, skip):
+    """Leave the person out of the next draw, or take that back; their card says so."""
+    lifecycle.skip_next_round(person, skip)
+    queue_sync(programme, person)
+
+
+def leave(programme, person):
+    """Erase the person (see erasure.leave) and take them out of the open round."""
+    erasure.leave(programme, person)
+
+
+def unpause_due(programme, today):
+    """Bring paused people whose date has come back to the pool; return how many came back."""
+    query = select(Person).where(
+        Person.programme_id == programme.id,
+        Person.status == "paused",
+        Person.paused_until <= today,
+    )
+    people = list(db.session.scalars(query))
+    for person in people:
+        resume(programme, person)
+    return len(people)

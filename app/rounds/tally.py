@@ -1,0 +1,69 @@
+"""A round's tally on its card: "Progress: …" while it is open, "Final: …" once it closed."""
+
+from sqlalchemy import func, select
+
+from app.db import db
+from app.models import CheckIn, OutboxEntry, Output, Round
+from app.outbox import Operations, enqueue, lanes
+from app.rounds.membership import is_open, round_people
+from app.trello.gateway import get_gateway
+
+operations = Operations()
+PREFIXES = ("Progress: ", "Final: ")
+
+
+def tally_text(shared, met, total, final=False):
+    """Return the round card's tally line."""
+    return f"{PREFIXES[final]}{shared} of {total} shared, {met} of {total} met"
+
+
+def with_tally(desc, line):
+    """Return the round card's description with its tally line (after the dates) replaced."""
+    lines = [item for item in (desc or "").splitlines() if not item.startswith(PREFIXES)]
+    at = next((i + 1 for i, item in enumerate(lines) if item.startswith("Meet by: ")), 0)
+    return "\n".join(lines[:at] + [line] + lines[at:])
+
+
+def counts(round_):
+    """Return (shared, met, total): people with an output, people who met, people drawn."""
+    people = round_people(round_)
+    shared = db.session.scalar(
+        select(func.count(func.distinct(Output.person_id))).where(Output.round_id == round_.id)
+    )
+    met = db.session.scalar(
+        select(func.count()).where(CheckIn.round_id == round_.id, CheckIn.answer == "met")
+    )
+    return shared, met, len(people)
+
+
+def round_tally(round_, today=None):
+    """Return the round card's tally line from the database; "Final" once the round closed."""
+    return tally_text(*counts(round_), final=not is_open(round_, today))
+
+
+def queue_tally(programme, round_):
+    """Queue rewriting the round card's tally line, unless one is already waiting."""
+    query = select(OutboxEntry).where(
+        OutboxEntry.operation == "followup.round_tally", OutboxEntry.status == "pending"
+    )
+    if any(e.payload.get("round_id") == round_.id for e in db.session.scalars(query)):
+        return None
+    # The board lane runs after the round is applied, so the round card exists by then.
+    payload = {"round_id": round_.id}
+    return enqueue(programme, "followup.round_tally", payload, lane=lanes.board(programme))
+
+
+# Named for where it began; entries already queued under this name must still run.
+@operations.register("followup.round_tally")
+def update_tally(payload, entry=None):
+    """Rewrite the round card's tally line, e.g. "2 of 2 shared", from the database."""
+    round_ = db.session.get(Round, payload["round_id"])
+    if round_ is None or not round_.round_card_id:
+        return {"skipped": "no round card yet"}
+    gateway = get_gateway()
+    card = gateway.card(round_.round_card_id)
+    desc = with_tally(card.get("desc"), round_tally(round_))
+    if card.get("closed") or desc == card.get("desc"):
+        return {"changed": False}
+    gateway.update_card(card["id"], desc=desc)
+    return {"changed": True}
