@@ -11,7 +11,7 @@ from app.vocabulary import ANSWER_KEYS
 
 DAY = 24 * 60 * 60
 # How long each kind of link works; a manage link comes in every mail, so it lives longest.
-MAX_AGE = {"confirm": 7 * DAY, "manage": 180 * DAY}
+MAX_AGE = {"confirm": 7 * DAY, "manage": 180 * DAY, "back": 180 * DAY}
 DEFAULT_MAX_AGE = 60 * DAY
 
 
@@ -92,6 +92,11 @@ def leave_url(person):
 def confirm_url(person):
     """Return the person's signed link that confirms their sign-up."""
     return external_url("signup.confirm", token=make_token(person.id, "confirm"))
+
+
+def back_url(person):
+    """Return the person's one-click link back into rounds after being paused as quiet."""
+    return external_url("followup.back", token=make_token(person.id, "back"))
 
 
 def output_url(person, round_):

@@ -13,7 +13,7 @@ from tests.followup_helpers import make_round
 from tests.signup_helpers import csrf_token, eight_days_on, people
 
 pytestmark = [pytest.mark.usefixtures("board", "roomy")]
-PURPOSES = ("confirm", "manage", "output", "checkin")
+PURPOSES = ("confirm", "manage", "output", "checkin", "back")
 # Which purpose each participant route reads, and the path under the token.
 ROUTES = {
     "/signup/confirm/{t}": "confirm",
@@ -25,6 +25,7 @@ ROUTES = {
     "/me/{t}/leave": "manage",
     "/me/{t}/output": "output",
     "/me/{t}/checkin": "checkin",
+    "/me/{t}/back": "back",
 }
 # A refused link answers the problem page (400); a method the route lacks answers 405.
 REFUSED = (400, 405)
@@ -62,9 +63,17 @@ def _state_of(app, person_id, card_id):
         queued = [
             (e.operation, e.payload)
             for e in db.session.scalars(select(OutboxEntry).order_by(OutboxEntry.id))
-            if e.person_id == person_id or card_id in str(e.payload)
+            if (e.person_id == person_id or card_id in str(e.payload)) and not _told_partner_left(e)
         ]
     return row, len(check_ins), len(outputs), queued
+
+
+def _told_partner_left(entry):
+    """Tell whether an entry is what A's own acts rightly do for B, A's partner: B hears that A
+    shared, or that A can no longer meet, and B's card then says the partner left."""
+    subject = str((entry.payload or {}).get("subject", ""))
+    told = subject.endswith(("can no longer meet", "shared what they learned"))
+    return told or entry.operation == "rounds.sync_card"
 
 
 def _hostile_forms(b, b_card):

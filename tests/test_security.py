@@ -24,6 +24,7 @@ SAMPLES = {
     "/me/<token>/leave": "/me/{manage}/leave",
     "/me/<token>/output": "/me/{output}/output",
     "/me/<token>/checkin": "/me/{checkin}/checkin",
+    "/me/<token>/back": "/me/{back}/back",
     "/report": "/report",
     "/report.csv": "/report.csv",
     "/report.json": "/report.json",
@@ -33,6 +34,8 @@ SAMPLES = {
     "/api/rounds/preview": "/api/rounds/preview",
     "/api/rounds": "/api/rounds",
     "/api/rounds/<int:round_id>": "/api/rounds/1",
+    "/api/rounds/<int:round_id>/close": "/api/rounds/1/close",
+    "/api/rounds/<int:round_id>/rescue": "/api/rounds/1/rescue",
     "/api/boards/<board_id>/cards": "/api/boards/5a4db0a4d0000000000000b1/cards",
     "/api/cards/<card_id>": "/api/cards/abc123",
     "/api/settings": "/api/settings",
@@ -61,6 +64,7 @@ def _tokens(app):
             "manage": make_token(person.id, "manage"),
             "output": make_token(person.id, "output", r=1),
             "checkin": make_token(person.id, "checkin", r=1, a="met"),
+            "back": make_token(person.id, "back"),
         }
 
 

@@ -8,14 +8,12 @@ the move (the service only moves a card to match the database), and then does no
 
 from datetime import timedelta
 
-from sqlalchemy import update
-
 from app.db import db, utcnow
 from app.followup.outputs import record_output
-from app.models import GroupMember, Output, person_for_card
+from app.models import Output, person_for_card
 from app.rounds import taking_part
-from app.rounds.membership import current_round_for, group_of, latest_round
-from app.rounds.tally import queue_tally
+from app.rounds.membership import current_round_for, latest_round
+from app.rounds.stranding import leave_open_round
 from app.webhooks.routing import Router
 
 router = Router()
@@ -53,15 +51,7 @@ def back_to_pool(programme, person):
 
 def out_of_round(programme, person, deleted=False):
     """The card was archived or deleted: take the person out of the current round."""
-    round_ = current_round_for(person)
-    if round_ is not None:
-        group = group_of(person, round_)
-        db.session.execute(
-            update(GroupMember)
-            .where(GroupMember.group_id == group.id, GroupMember.person_id == person.id)
-            .values(left_at=utcnow())
-        )
-        queue_tally(programme, round_)
+    leave_open_round(programme, person)
     if deleted:
         # Reconcile must not make the card again: the organiser removed it on purpose.
         person.trello_card_id = None

@@ -6,6 +6,7 @@ person then corrects.
 """
 
 from flask import Blueprint, render_template, request
+from flask_wtf import FlaskForm
 
 from app.db import db
 from app.followup.checkins import record_check_in
@@ -15,6 +16,7 @@ from app.models import Round, current_programme
 from app.outbox import enqueue, lanes
 from app.people.access import LinkProblem, link_problem_page, person_and_claims
 from app.people.forms import error_list
+from app.rounds import taking_part
 from app.rounds.membership import current_round_for, drawn_in, group_of
 from app.vocabulary import ANSWER_KEYS
 
@@ -107,3 +109,20 @@ def _optional(form):
     if form.new_connection.data:
         given["new_connection"] = form.new_connection.data == "yes"
     return given
+
+
+@bp.route("/<token>/back", methods=["GET", "POST"])
+def back(token):
+    """One click from the "still want to take part?" mail puts a quiet person back in rounds;
+    the page offers to stay paused instead (a mail scanner's click is undone as easily)."""
+    person, _ = person_and_claims(token, "back")
+    programme = current_programme()
+    if request.method == "POST" and FlaskForm().validate_on_submit():
+        if person.status == "active":
+            taking_part.pause(programme, person, None, reason="self")
+        db.session.commit()
+        return render_template("followup/back.html", back=False, token=token)
+    if person.status == "paused" and request.method == "GET":
+        taking_part.resume(programme, person)
+        db.session.commit()
+    return render_template("followup/back.html", back=person.status == "active", token=token)

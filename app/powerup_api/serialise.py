@@ -30,6 +30,7 @@ def preview_json(preview):
         "waiting": [{**_who(p), "reason": reason} for p, reason in preview.waiting],
         "bent": [{"rule": b.rule, "reason": b.reason} for b in plan.bent],
         "open_round": _open_round_json(preview.open_round),
+        "quiet": [_who(p) for p in preview.quiet],
     }
 
 
@@ -46,6 +47,15 @@ def _open_round_json(open_round):
         "shared": open_round.shared,
         "total": open_round.total,
         "stranded": open_round.stranded,
+    }
+
+
+def rescue_json(outcome):
+    """Return what a rescue did: the new groups, and who still has no possible partner."""
+    return {
+        "round": outcome.round.number,
+        "groups": [[_who(p) for p in group] for group in outcome.groups],
+        "waiting": [_who(p) for p in outcome.waiting],
     }
 
 

@@ -4,12 +4,24 @@ import re
 
 from flask import current_app
 
+from app.rounds.life import DEFAULT_GRACE_DAYS, DEFAULT_RESCUE_AFTER_DAYS
+from app.rounds.quiet import DEFAULT_QUIET_AFTER_ROUNDS
 from app.rounds.service import DEFAULT_WINDOW_DAYS
 from app.trello.board import LIST_KEYS
 from app.vocabulary import LISTS
 
 CHOICES = {"odd": ("trio", "sit_out"), "same_org": ("avoid", "allow")}
-WINDOW_DAYS = (7, 90)  # shorter gives no time to meet; longer and the round is forgotten
+# Whole numbers: (lowest, highest, default, what to enter).
+NUMBERS = {
+    # Shorter gives no time to meet; longer and the round is forgotten.
+    "meeting_window_days": (7, 90, DEFAULT_WINDOW_DAYS, "a whole number of days"),
+    # How long after meet-by late meetings and outputs still count for the round.
+    "grace_days": (0, 28, DEFAULT_GRACE_DAYS, "a whole number of days"),
+    # How long stranded people wait before the worker re-matches them.
+    "rescue_after_days": (1, 14, DEFAULT_RESCUE_AFTER_DAYS, "a whole number of days"),
+    # Silent rounds in a row before someone is paused and asked (0: never).
+    "quiet_after_rounds": (0, 6, DEFAULT_QUIET_AFTER_ROUNDS, "a whole number of rounds"),
+}
 # A number typed into the Power-Up's form may arrive as its text; ASCII digits only, since
 # str.isdigit() also accepts "²", which int() cannot read, and int() refuses 4,300+ digits.
 DIGITS = re.compile(r" *([0-9]{1,9}) *")
@@ -21,7 +33,7 @@ def settings_json(programme, editable):
     stored = programme.settings or {}
     return {
         "editable": editable,
-        "meeting_window_days": int(stored.get("meeting_window_days", DEFAULT_WINDOW_DAYS)),
+        **{key: int(stored.get(key, number[2])) for key, number in NUMBERS.items()},
         "odd": stored.get("odd", "trio"),
         "same_org": stored.get("same_org", "avoid"),
         "lists": settings_json_lists(),
@@ -33,14 +45,16 @@ def validate(body):
     changes, errors = {}, {}
     if not isinstance(body, dict):
         return {}, {"body": "Send the settings as a JSON object."}
-    if "meeting_window_days" in body:
-        value, low, high = body["meeting_window_days"], *WINDOW_DAYS
+    for key, (low, high, _, what) in NUMBERS.items():
+        if key not in body:
+            continue
+        value = body[key]
         if isinstance(value, str) and DIGITS.fullmatch(value):
             value = int(DIGITS.fullmatch(value).group(1))
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            errors["meeting_window_days"] = f"Enter a whole number of days from {low} to {high}."
+            errors[key] = f"Enter {what} from {low} to {high}."
         else:
-            changes["meeting_window_days"] = value
+            changes[key] = value
     for key, allowed in CHOICES.items():
         if key in body:
             if body[key] in allowed:

@@ -12,9 +12,17 @@ from app.pairing import PoolTooSmall, parse_seed
 from app.powerup_api.auth import requires
 from app.powerup_api.badges import board_badges
 from app.powerup_api.errors import ApiError, error_response
-from app.powerup_api.serialise import card_json, preview_json, round_for_card, round_json
+from app.powerup_api.serialise import (
+    card_json,
+    preview_json,
+    rescue_json,
+    round_for_card,
+    round_json,
+)
 from app.powerup_api.settings import settings_json, validate
 from app.rounds.closing import RoundOpen, close_round
+from app.rounds.membership import is_open
+from app.rounds.rescue import rescue
 from app.rounds.service import PoolChanged, confirm_round, preview_round
 from app.rounds.tally import round_tally
 
@@ -115,6 +123,19 @@ def rounds_close(round_id):
     close_round(current_programme(), round_)
     db.session.commit()
     return jsonify(round_json(round_))
+
+
+@bp.post("/rounds/<int:round_id>/rescue")
+@requires("normal")
+def rounds_rescue(round_id):
+    """Re-match the open round's stranded people with each other; say who still waits."""
+    programme = current_programme()
+    round_ = _round_or_404(round_id)
+    if not is_open(round_):
+        raise ApiError(409, "round_closed", f"Round {round_.number} is closed: nobody to re-match.")
+    outcome = rescue(programme, round_)
+    db.session.commit()
+    return jsonify(rescue_json(outcome))
 
 
 @bp.get("/boards/<board_id>/cards")

@@ -15,6 +15,7 @@ from app.outbox import Operations, lease
 from app.rounds import cards, describe
 from app.rounds.board_state import BoardState
 from app.rounds.standing import standings as standings_of
+from app.rounds.tally import rescue_lines, round_tally, with_rescues, with_tally
 from app.trello.card_text import card_name, compose, organiser_part
 from app.trello.gateway import get_gateway
 
@@ -72,7 +73,10 @@ def _people(round_):
 def _ensure_round_card(gateway, board, round_, groups, short_urls):
     """Create the round card at the top of Matched once; return the position cards follow."""
     name = describe.round_card_name(round_, describe.pair_count(round_))
-    desc = describe.round_card_desc(round_, groups, short_urls)
+    desc = with_rescues(
+        with_tally(describe.round_card_desc(round_, groups, short_urls), round_tally(round_)),
+        rescue_lines(round_),
+    )
     card = board.cards.get(round_.round_card_id or "") or board.made_by_lost_run(name)
     if card is None:
         card = gateway.create_card(board.lists["matched"], name, desc=desc, pos="top")

@@ -10,6 +10,7 @@ from app.models import OutboxEntry, Round, current_programme
 from app.pairing import PoolTooSmall, parse_seed
 from app.rounds.apply import progress
 from app.rounds.closing import RoundOpen, close_round
+from app.rounds.rescue import rescue
 from app.rounds.service import PoolChanged, confirm_round, preview_round
 from app.rounds.tally import counts
 
@@ -138,4 +139,34 @@ def close_round_command(number):
     click.echo(
         f"Round {round_.number} closed: {met} of {total} met, {shared} of {total} shared. "
         "The worker writes the final tally on its card."
+    )
+
+
+@click.command("rescue")
+@click.option("--dry-run", is_flag=True, help="Show who would be re-matched; change nothing.")
+@click.option("--seed", type=SeedType(), help="Reproduce a re-match (decimal or 16 hex digits).")
+@with_appcontext
+def rescue_command(dry_run, seed):
+    """Re-match the open round's stranded people (every partner left) with each other."""
+    programme = current_programme()
+    outcome = rescue(programme, seed=seed, dry_run=dry_run)
+    if outcome.round is None:
+        raise click.ClickException("No round is open: there is nobody to re-match.")
+    number = outcome.round.number
+    if not outcome.groups and not outcome.waiting:
+        click.echo(f"Round {number}: nobody is stranded.")
+        return
+    for group in outcome.groups:
+        click.echo(
+            "  Re-matched: " + " + ".join(f"{p.full_name} ({p.organisation})" for p in group)
+        )
+    for person in outcome.waiting:
+        click.echo(f"  Still waiting, no possible partner yet: {person.full_name}")
+    if dry_run:
+        click.echo(f"Dry run (seed {outcome.seed}): nothing was stored, moved or sent.")
+        return
+    db.session.commit()
+    click.echo(
+        f"Round {number}: {len(outcome.groups)} group(s) re-matched; introductions queued, "
+        "the worker updates their cards."
     )

@@ -35,7 +35,29 @@ def queue_introductions(programme, round_, preview, leads):
         _queue(programme, round_, people[preview.plan.sits_out], "sit_out", subject)
 
 
-def _queue(programme, round_, person, template, subject, **context):
+def queue_rescue_introductions(programme, round_, group, people, lead, days):
+    """Queue each re-matched person's introduction: the same mail, saying why and how many days
+    are left."""
+    for person in people:
+        partners = [p for p in people if p.id != person.id]
+        subject = f"UnMentoring round {round_.number}: meet " + " and ".join(
+            p.full_name for p in partners
+        )
+        _queue(
+            programme,
+            round_,
+            person,
+            "introduction",
+            subject,
+            dedupe_key=f"round:{round_.id}:rescue:{group.id}:{person.id}",
+            partners=partners,
+            lead=lead,
+            rescue=True,
+            days_left=days,
+        )
+
+
+def _queue(programme, round_, person, template, subject, dedupe_key=None, **context):
     """Queue one round mail in text and HTML, with the person's check-in and output links."""
     queue_person_mail(
         programme,
@@ -43,7 +65,7 @@ def _queue(programme, round_, person, template, subject, **context):
         template,
         subject,
         html=True,
-        dedupe_key=f"round:{round_.id}:{template}:{person.id}",
+        dedupe_key=dedupe_key or f"round:{round_.id}:{template}:{person.id}",
         round=round_,
         prompts=PROMPTS,
         shared_contacts=shared_contacts,

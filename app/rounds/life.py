@@ -7,6 +7,7 @@ from app.db import db
 from app.models import Programme
 
 DEFAULT_GRACE_DAYS = 7  # late meetings and outputs still count for the round this long
+DEFAULT_RESCUE_AFTER_DAYS = 3  # stranded people are re-matched on their own after this long
 
 
 def grace_days(programme):
@@ -32,3 +33,9 @@ def closed_on(round_):
 def grace_days_of(person):
     """Return the grace period of the person's programme."""
     return grace_days(db.session.get(Programme, person.programme_id))
+
+
+def rescue_after_days(programme):
+    """Return how many days stranded people wait before they are re-matched on their own."""
+    settings = programme.settings or {}
+    return int(settings.get("rescue_after_days", DEFAULT_RESCUE_AFTER_DAYS))

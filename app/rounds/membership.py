@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import select
 
 from app.db import db
-from app.models import Group, GroupMember, Person, Round
+from app.models import Group, GroupMember, Output, Person, Round
 
 
 def latest_round(programme_id):
@@ -93,16 +93,28 @@ def round_people(round_):
     return list(db.session.scalars(query))
 
 
+def drawn_people(round_):
+    """Return the ids of everyone drawn in a round, whether or not they stayed in it."""
+    query = select(GroupMember.person_id).join(Group).where(Group.round_id == round_.id)
+    return sorted(set(db.session.scalars(query)))
+
+
 def stranded_people(round_):
     """Return the ids of a round's people whose partners all left it: they wait to be
     re-matched."""
-    query = (
-        select(GroupMember.person_id)
-        .join(Group)
-        .where(
-            Group.round_id == round_.id,
-            GroupMember.left_at.is_(None),
-            GroupMember.stranded_at.is_not(None),
-        )
-    )
+    query = select(GroupMember.person_id).join(Group).where(*waiting_for_rescue(round_))
     return list(db.session.scalars(query.order_by(GroupMember.id)))
+
+
+def waiting_for_rescue(round_):
+    """Return the conditions on a GroupMember (joined to its Group) of a stranded place in the
+    round: every partner gone, and nothing shared since (sharing says the meeting happened)."""
+    shared = select(Output.id).where(
+        Output.round_id == round_.id, Output.person_id == GroupMember.person_id
+    )
+    return (
+        Group.round_id == round_.id,
+        GroupMember.left_at.is_(None),
+        GroupMember.stranded_at.is_not(None),
+        ~shared.exists(),
+    )

@@ -17,9 +17,11 @@ from app.rounds.closing import RoundOpen
 from app.rounds.introductions import queue_introductions
 from app.rounds.life import closes_on
 from app.rounds.membership import latest_round, open_round, stranded_people
+from app.rounds.quiet import pause_quiet, quiet_people
 from app.trello.gateway import TrelloError, get_gateway
 
 DEFAULT_WINDOW_DAYS = 28
+QUIET = "quiet: will be paused and asked whether to carry on"
 
 
 class PoolChanged(Exception):
@@ -66,6 +68,11 @@ class Preview:
     waiting: list = field(default_factory=list)
     open_round: object = None  # OpenRound: the round a confirm would have to close first
 
+    @property
+    def quiet(self):
+        """Return the people a confirm pauses as quiet and asks whether to carry on."""
+        return [person for person, reason in self.waiting if reason == QUIET]
+
 
 def policy_of(programme):
     """Return the programme's pairing policy from its settings."""
@@ -84,6 +91,9 @@ def preview_round(programme, seed=None, today=None):
     seed = new_seed(random.SystemRandom()) if seed is None else seed
     people, waiting = pools.eligible_people(programme, today)
     people, waiting = _drop_missing_cards(people, waiting)
+    quiet = quiet_people(programme, people)
+    people = [p for p in people if p not in quiet]
+    waiting += [(p, QUIET) for p in quiet]
     policy = policy_of(programme)
     candidates = pools.candidates(programme, people)
     previous = latest_round(programme.id)
@@ -183,7 +193,7 @@ def _store(programme, preview, created_by):
     db.session.flush()
     leads = []
     for position, ids in enumerate(plan.groups):
-        leads.append(_lead(programme, ids))
+        leads.append(lead_of(programme, ids))
         group = Group(round_id=round_.id, position=position, lead_person_id=leads[-1])
         db.session.add(group)
         db.session.flush()
@@ -191,12 +201,13 @@ def _store(programme, preview, created_by):
     for person, reason in preview.waiting:
         if reason == "skipping":
             person.skip_next_round = False  # they have skipped this round: that was the next one
+    pause_quiet(programme, preview.quiet, preview.number)
     enqueue(programme, "round.apply", {"round_id": round_.id}, lane=lanes.board(programme))
     queue_introductions(programme, round_, preview, leads)
     return round_
 
 
-def _lead(programme, ids):
+def lead_of(programme, ids):
     """Return who finds a time: whoever in the group has led least often, lowest id on ties."""
     counts = dict.fromkeys(ids, 0)
     query = (

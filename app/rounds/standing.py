@@ -115,9 +115,9 @@ def _state(person, now_in, shared, skipping):
     if person.status in ("left", "pending"):
         return person.status
     if now_in is not None and person.status == "active":
-        if now_in.stranded_at is not None:
-            return "stranded"
-        return "shared" if shared else "in_round"
+        if shared:
+            return "shared"  # whatever happened to the group, they shared from it
+        return "in_round" if now_in.stranded_at is None else "stranded"
     if person.status == "paused":
         return "quiet" if person.paused_reason == "quiet" else "paused"
     return "waiting" if skipping is None else "skipping"

@@ -11,12 +11,14 @@ from app.db import db
 from app.models import Person
 from app.people import erasure, lifecycle
 from app.rounds.cards import queue_sync
+from app.rounds.stranding import leave_open_round
 
 
 def pause(programme, person, until, *, reason="self", move_card=True):
     """Pause the person and take them out of the open round; their card goes to Paused
     (move_card False: an organiser has moved it there already)."""
     lifecycle.pause(person, until, reason)
+    leave_open_round(programme, person)
     queue_sync(programme, person, move=move_card)
 
 
@@ -34,7 +36,8 @@ def skip_next_round(programme, person, skip):
 
 
 def leave(programme, person):
-    """Erase the person (see erasure.leave) and take them out of the open round."""
+    """Take the person out of the open round, then erase them (see erasure.leave)."""
+    leave_open_round(programme, person)
     erasure.leave(programme, person)
 
 

@@ -1,15 +1,17 @@
-"""A round's tally on its card: "Progress: …" while it is open, "Final: …" once it closed."""
+"""A round's live lines on its card: the tally ("Progress: …" while it is open, "Final: …"
+once it closed) and a line per re-matched group."""
 
 from sqlalchemy import func, select
 
 from app.db import db
-from app.models import CheckIn, OutboxEntry, Output, Round
+from app.models import CheckIn, Group, GroupMember, OutboxEntry, Output, Person, Round
 from app.outbox import Operations, enqueue, lanes
-from app.rounds.membership import is_open, round_people
+from app.rounds.membership import drawn_people, is_open
 from app.trello.gateway import get_gateway
 
 operations = Operations()
 PREFIXES = ("Progress: ", "Final: ")
+RESCUE_PREFIX = "Re-matched after a partner left: "
 
 
 def tally_text(shared, met, total, final=False):
@@ -24,9 +26,36 @@ def with_tally(desc, line):
     return "\n".join(lines[:at] + [line] + lines[at:])
 
 
+def rescue_lines(round_):
+    """Return a line per group re-matched in the round, its members' cards as links."""
+    query = (
+        select(Group.id, Person.trello_card_id)
+        .join(GroupMember, GroupMember.group_id == Group.id)
+        .join(Person, Person.id == GroupMember.person_id)
+        .where(Group.round_id == round_.id, Group.kind == "rescue")
+        .order_by(Group.position, GroupMember.id)
+    )
+    groups = {}
+    for group_id, card_id in db.session.execute(query):
+        # Trello sends /c/<card id> on to the card; a card gone shows as such.
+        groups.setdefault(group_id, []).append(
+            f"https://trello.com/c/{card_id}" if card_id else "(card missing)"
+        )
+    return [f"{RESCUE_PREFIX}{' + '.join(links)}" for links in groups.values()]
+
+
+def with_rescues(desc, lines):
+    """Return the round card's description with its re-matched lines, at the end, replaced."""
+    kept = [item for item in (desc or "").splitlines() if not item.startswith(RESCUE_PREFIX)]
+    while kept and not kept[-1].strip():
+        kept.pop()
+    return "\n".join(kept + ([""] + lines if lines else []))
+
+
 def counts(round_):
-    """Return (shared, met, total): people with an output, people who met, people drawn."""
-    people = round_people(round_)
+    """Return (shared, met, total): people with an output, people who met, people drawn (those
+    who dropped out too, so the total does not depend on the order things happened in)."""
+    people = drawn_people(round_)
     shared = db.session.scalar(
         select(func.count(func.distinct(Output.person_id))).where(Output.round_id == round_.id)
     )
@@ -62,7 +91,7 @@ def update_tally(payload, entry=None):
         return {"skipped": "no round card yet"}
     gateway = get_gateway()
     card = gateway.card(round_.round_card_id)
-    desc = with_tally(card.get("desc"), round_tally(round_))
+    desc = with_rescues(with_tally(card.get("desc"), round_tally(round_)), rescue_lines(round_))
     if card.get("closed") or desc == card.get("desc"):
         return {"changed": False}
     gateway.update_card(card["id"], desc=desc)

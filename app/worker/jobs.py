@@ -8,6 +8,7 @@ from app.followup.reminders import send_reminders
 from app.models import current_programme
 from app.people.erasure import erase_unconfirmed
 from app.rounds.closing import close_due
+from app.rounds.rescue import rescue_due
 from app.rounds.taking_part import unpause_due
 from app.worker.reconcile import run_if_due as reconcile_if_due
 
@@ -17,12 +18,13 @@ UNCONFIRMED_KEPT = timedelta(days=30)
 
 
 def run_timed_jobs(now=None):
-    """Close rounds whose date passed, bring back paused people, erase stale sign-ups, send
-    round reminders, reconcile."""
+    """Close rounds whose date passed, re-match people stranded long enough, bring back paused
+    people, erase stale sign-ups, send round reminders, reconcile."""
     now = now or utcnow()
     programme = current_programme()
     counts = {
         "rounds closed": close_due(programme, now.date()),
+        "re-matched after a partner left": rescue_due(programme, now),
         "back from pause": unpause_due(programme, now.date()),
         "unconfirmed erased": erase_unconfirmed(programme, now - UNCONFIRMED_KEPT),
         "groups reminded": send_reminders(programme, now),

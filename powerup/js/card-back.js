@@ -59,12 +59,32 @@
     $('contact-block').hidden = !contact || !contact.length;
   }
 
+  // Where the person stands, in the words of the card's list and badges.
+  var STATES = {
+    in_round: '', shared: ' \u00b7 shared', stranded: ' \u00b7 partner left, waiting to be re-matched',
+    waiting: ' \u00b7 waiting for the next round', paused: ' \u00b7 paused',
+    quiet: ' \u00b7 paused after quiet rounds'
+  };
+
+  function stateText(status) {
+    if (status.state === 'skipping') { return ' \u00b7 skipping round ' + status.skipping; }
+    return STATES[status.state] || '';
+  }
+
+  function historyText(history) {
+    if (!history.length) { return ''; }
+    return ' Earlier rounds: ' + history.map(function (past) {
+      var notes = [past.met ? 'met' : '', past.shared ? 'shared' : ''].filter(Boolean);
+      return past.round + (notes.length ? ' (' + notes.join(', ') + ')' : '');
+    }).join(', ') + '.';
+  }
+
   function showParticipant(story) {
-    say(story.person.name + ' \u00b7 ' + story.person.organisation +
-      (story.status.paused ? ' \u00b7 paused' : ''));
-    $('round').textContent = story.round
-      ? 'Round ' + story.round.number + ' \u00b7 meet by ' + story.round.meet_by
-      : 'Not paired yet';
+    say(story.person.name + ' \u00b7 ' + story.person.organisation + stateText(story.status));
+    $('round').textContent = (story.round
+      ? 'Round ' + story.round.number + ' \u00b7 meet by ' + story.round.meet_by +
+        (story.status.rescued ? ' \u00b7 re-matched' : '')
+      : 'Not in the open round') + historyText(story.history);
     fillPartners(story.partners);
     $('check-in').textContent = story.check_in ? story.check_in.label : 'No answer yet';
     fillOutputs(story.outputs);
@@ -77,7 +97,8 @@
       showParticipant(story);
     } else if (story.kind === 'round') {
       say('The card of round ' + story.round.number + ' (meet by ' + story.round.meet_by +
-        '). ' + story.tally + '.');
+        (story.round.closed ? ', closed' : ', open until ' + story.round.closes_on) + '). ' +
+        story.tally + '.');
     } else {
       say('This card is not an UnMentoring participant\u2019s card.');
     }

@@ -30,7 +30,7 @@
 
   function show(data) {
     preview = data;
-    ['groups', 'bent', 'waiting', 'odd'].forEach(function (id) { $(id).innerHTML = ''; });
+    ['groups', 'bent', 'waiting', 'odd', 'quiet'].forEach(function (id) { $(id).innerHTML = ''; });
     text('round-number', String(data.round));
     text('pool', 'Pool: ' + data.pool_size + ' people · ' + data.groups.length +
       ' groups · meet by ' + data.meet_by + '.');
@@ -44,6 +44,8 @@
     if (!data.bent.length) { item('bent', 'None: every rule held.'); }
     data.waiting.forEach(function (person) { item('waiting', person.name + ': ' + person.reason); });
     $('waiting-block').hidden = !data.waiting.length;
+    data.quiet.forEach(function (person) { item('quiet', who(person)); });
+    $('quiet-block').hidden = !data.quiet.length;
     text('seed', data.seed);
     showOpenRound(data.open_round, data.round);
     $('preview').hidden = false;

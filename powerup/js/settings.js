@@ -1,9 +1,11 @@
 /* global TrelloPowerUp, UnMentoringApi */
-/* Settings: meeting window, odd-count policy, same-organisation rule; board admins save them. */
+/* Settings: meeting window, a round's grace period, when to re-match stranded people and pause
+ * quiet ones, odd-count policy, same-organisation rule; board admins save them. */
 (function () {
   'use strict';
   var t = TrelloPowerUp.iframe();
-  var FIELDS = ['meeting_window_days', 'odd', 'same_org'];
+  var NUMBERS = ['meeting_window_days', 'grace_days', 'rescue_after_days', 'quiet_after_rounds'];
+  var FIELDS = NUMBERS.concat(['odd', 'same_org']);
   var form = document.getElementById('settings');
 
   function message(id, value, className) {
@@ -32,7 +34,7 @@
 
   function fill(settings) {
     readOnly(settings.editable);
-    form.elements.meeting_window_days.value = settings.meeting_window_days;
+    NUMBERS.forEach(function (name) { form.elements[name].value = settings[name]; });
     document.getElementById('odd-' + settings.odd).checked = true;
     document.getElementById('same_org-' + settings.same_org).checked = true;
     var lists = document.getElementById('lists');
@@ -54,12 +56,11 @@
     event.preventDefault();
     fieldErrors({});
     message('problem', '');
-    var days = form.elements.meeting_window_days.value.trim();
-    var body = {
-      meeting_window_days: /^\d+$/.test(days) ? Number(days) : days,
-      odd: form.elements.odd.value,
-      same_org: form.elements.same_org.value
-    };
+    var body = { odd: form.elements.odd.value, same_org: form.elements.same_org.value };
+    NUMBERS.forEach(function (name) {
+      var typed = form.elements[name].value.trim();
+      body[name] = /^\d+$/.test(typed) ? Number(typed) : typed;
+    });
     message('status', 'Saving…');
     UnMentoringApi.saveSettings(t, body).then(function (settings) {
       fill(settings);
