@@ -79,10 +79,11 @@
       done.waiting.forEach(function (person) {
         item('rescued', who(person) + ': no possible partner yet');
       });
-      status(done.groups.length ?
+      var said = done.groups.length ?
         'Re-matched ' + done.groups.length + ' group(s); introductions are on their way.' :
-        'Nobody could be re-matched yet.');
-      t.sizeTo(document.body);
+        'Nobody could be re-matched yet.';
+      // The re-match is history the next draw respects: preview it again.
+      load().then(function () { status(said); $('rescue').disabled = false; });
     }, function (error) {
       status('');
       problem(error.message);
