@@ -126,9 +126,7 @@ def draw_round(app, number):
     with app.app_context():
         programme = current_programme()
         round_date = START + timedelta(days=28 * (number - 1))
-        round_, created = confirm_round(
-            programme, 9000 + number, today=round_date, close_open=True
-        )
+        round_, created = confirm_round(programme, 9000 + number, today=round_date, close_open=True)
         assert created
         record = {
             "number": round_.number,
