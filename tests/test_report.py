@@ -295,17 +295,23 @@ def test_the_outputs_feed_is_valid_atom_with_round_date_and_credit(client, histo
     feed = feedparser.parse(response.data)
     assert not feed.bozo, feed.get("bozo_exception")
     assert feed.version == "atom10"
-    left = history.id_of(LEAVER)
+    left, opted = history.id_of(LEAVER), history.id_of(OPTED_IN)
     wanted = {url: (n, pid, day) for n, pid, url, day in history.outputs if pid != left}
+    # Outputs between rounds are in it only for people who chose to be named beside them.
+    wanted |= {url: (None, pid, day) for pid, url, day in history.between if pid == opted}
     assert {entry.link for entry in feed.entries} == set(wanted)
+    assert any(pid != opted for pid, _, _ in history.between)
     names = {pid: p["name"] for pid, p in history.people.items()}
     for entry in feed.entries:
         number, pid, day = wanted[entry.link]
-        assert entry.title.startswith(f"Round {number} output: ")
+        label = "Between rounds" if number is None else f"Round {number}"
+        assert entry.title.startswith(f"{label} output: ")
+        assert [tag.label for tag in entry.tags] == [label]
         assert entry.updated.startswith(day.isoformat())
         assert entry.author == (OPTED_IN if names[pid] == OPTED_IN else "a participant")
     authors = {entry.author for entry in feed.entries}
     assert OPTED_IN in authors and NOT_OPTED_IN not in authors
+    assert sum(entry.title.startswith("Between rounds") for entry in feed.entries) == 2
 
 
 @pytest.mark.parametrize(
