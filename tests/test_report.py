@@ -107,7 +107,9 @@ def expected(h):
             **_count_figures(h, places),
         }
         columns["all" if r is None else str(r["number"])] = figures
-    between = {(pid, url) for pid, url, _ in h.between}
+    # Each link once per person, and a link the person also has in a round counts there.
+    in_rounds = {(pid, url) for _, pid, url, _ in h.outputs}
+    between = {(pid, url) for pid, url, _ in h.between} - in_rounds
     columns["all"]["outputs_between_rounds"] = len(between)
     columns["all"]["sharers_between_rounds"] = len({pid for pid, _ in between})
     return columns

@@ -1,5 +1,5 @@
-"""Outputs between rounds in the report and the feed, from a link added on the board after the
-round closed (the figures' independent counts against the seeded history are in test_report.py)."""
+"""Outputs between rounds in the report and the feed: a link counts once, in its round if it has
+one (the figures' independent counts against the seeded history are in test_report.py)."""
 
 from datetime import date, timedelta
 
@@ -9,9 +9,9 @@ from sqlalchemy import select
 from app.db import db
 from app.models import Person, Round, current_programme
 from app.rounds.life import grace_days
-from tests.followup_helpers import attach_link
+from tests.followup_helpers import attach_link, followup_links
 from tests.report_helpers import draw_round, prepare_board, sign_up_by_service
-from tests.signup_helpers import signed_up_and_confirmed
+from tests.signup_helpers import mails_to, post_form, signed_up_and_confirmed
 from tests.support import drain
 from tests.test_report import SMALL, page_cells
 
@@ -57,3 +57,21 @@ def test_a_link_added_on_the_board_after_the_round_closed_is_shared_between_roun
     assert entry.title.startswith("Between rounds output: weeknotes.example.net/2026/")
     assert entry.author == NAMED["name"] and entry.tags[0].term == "between-rounds"
     assert entry.summary == f"Shared between rounds by {NAMED['name']}."
+
+
+def test_the_same_link_then_given_for_the_round_counts_there_only(app, client, sandbox):
+    card = _one_long_closed_round(app, client, sandbox)
+    assert attach_link(app, client, card, LINK) == 200
+    # The person then gives that link through their round's email link: it is the round's.
+    intro = next(m for m in reversed(mails_to(sandbox, NAMED["email"])) if followup_links(m))
+    response = post_form(client, followup_links(intro)["output"], url=LINK)
+    assert response.status_code == 200 and "Link added" in response.text
+    drain(app)
+    cells = page_cells(client)
+    assert cells[("1", "shared")] == SMALL
+    assert cells[("all", "outputs_between_rounds")] == "0"
+    assert cells[("all", "sharers_between_rounds")] == "0"
+    document = client.get("/report.json").get_json()
+    assert document["all_rounds"]["outputs_between_rounds"] == 0
+    [entry] = _feed_entries(client, LINK)
+    assert entry.title.startswith("Round 1 output: ") and entry.tags[0].label == "Round 1"

@@ -122,8 +122,13 @@ def overall_figures(rounds, per_round, orgs):
 
 
 def between_rounds_figures(outputs):
-    """Return the count of outputs that belong to no round and of the people who shared them."""
-    between = {(o.person_id, o.url) for o in outputs if o.round_number is None}
+    """Return the count of outputs that belong to no round and of the people who shared them.
+
+    A link the person also has in a round (given later through that round's email link, say)
+    counts in that round only, so no link is counted twice.
+    """
+    in_rounds = {(o.person_id, o.url) for o in outputs if o.round_number is not None}
+    between = {(o.person_id, o.url) for o in outputs if o.round_number is None} - in_rounds
     return {
         "outputs_between_rounds": len(between),
         "sharers_between_rounds": len({pid for pid, _ in between}),

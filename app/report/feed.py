@@ -1,14 +1,15 @@
 """The Atom 1.0 feed of shared outputs: link, round and date; a name only for those who opted in.
 
 Outputs shared between rounds (they belong to no round) are in it only for people who opted in
-to be named, labelled "Between rounds".
+to be named, labelled "Between rounds"; a link the person also has in a round is listed there.
 """
 
 import re
 from urllib.parse import urlsplit
 from xml.etree import ElementTree as ET
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
+from sqlalchemy.orm import aliased
 
 from app.db import db, utcnow
 from app.models import Output, Person, Round
@@ -18,6 +19,18 @@ ANONYMOUS = "a participant"
 LIMIT = 100
 # Characters XML 1.0 cannot carry; a link pasted into Trello could hold one.
 _NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _between_rounds_shown():
+    """Return the condition for an output between rounds to be in the feed: its sharer opted
+    in to be named, and they have no output with that link in a round."""
+    in_round = aliased(Output)
+    also_in_round = exists().where(
+        in_round.person_id == Output.person_id,
+        in_round.url == Output.url,
+        in_round.round_id.is_not(None),
+    )
+    return Person.credit_name.is_(True) & ~also_in_round
 
 
 def shared_outputs(programme, limit=LIMIT):
@@ -30,8 +43,7 @@ def shared_outputs(programme, limit=LIMIT):
         .outerjoin(Round, Round.id == Output.round_id)
         .where(Output.programme_id == programme.id, Person.status != "left")
         .where(Output.url.startswith("http://") | Output.url.startswith("https://"))
-        # Between rounds, only of people who chose to be named beside their outputs.
-        .where(Output.round_id.is_not(None) | Person.credit_name.is_(True))
+        .where(Output.round_id.is_not(None) | _between_rounds_shown())
         .order_by(Output.created_at.desc(), Output.id.desc())
         .limit(limit)
     )
