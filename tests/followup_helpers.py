@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from app.db import db
 from app.models import CheckIn, Output, Person, Round, current_programme
 from tests.round_helpers import add_people
-from tests.support import drain
+from tests.support import drain, post_signed
 from trello_sandbox import constants
 
 NORMAL = constants.NORMAL_MEMBER_ID
@@ -56,6 +56,15 @@ def action(kind, card_id, **data):
 def delivery(act):
     """Return the exact bytes of a delivery of one action."""
     return json.dumps({"action": act, "model": {"id": constants.BOARD_ID}}).encode()
+
+
+def attach_link(app, client, card_id, url):
+    """Deliver, signed as Trello signs it, someone attaching a link to a card; return the status."""
+    act = action(
+        "addAttachmentToCard", card_id, attachment={"id": secrets.token_hex(12), "url": url}
+    )
+    callback = app.config["PUBLIC_URL"] + "/webhooks/trello"
+    return post_signed(client, delivery(act), app.config["TRELLO_API_SECRET"], callback).status_code
 
 
 def outputs(app):

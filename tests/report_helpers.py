@@ -2,14 +2,15 @@
 
 People sign up through the form (HTTP) or the sign-up service the form calls, rounds are
 confirmed and applied to the sandbox board by the outbox, and check-ins and outputs go
-through the follow-up's record_check_in and record_output. What was recorded is kept in plain
-dicts, so the tests can compute every figure on their own.
+through the follow-up's record_check_in and record_output. Once the last round has closed,
+some people attach links to their cards on Trello: signed webhooks record them between rounds.
+What was recorded is kept in plain dicts, so the tests can compute every figure on their own.
 """
 
 import random
 import shutil
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,7 @@ from app.followup.outputs import record_output
 from app.models import Person, Round, current_programme, person_by_email
 from app.rounds.service import confirm_round
 from app.signup import service
+from tests.followup_helpers import attach_link
 from tests.signup_helpers import post_form, signed_up_and_confirmed
 from tests.support import drain, set_up_board
 
@@ -52,6 +54,7 @@ class History:
     check_ins: dict = field(default_factory=dict)  # (round, id) → (answer, challenged, new)
     learned: list = field(default_factory=list)  # the free text people wrote
     outputs: list = field(default_factory=list)  # (round, id, url, shared_on)
+    between: list = field(default_factory=list)  # (id, url, shared_on): outputs between rounds
 
     def id_of(self, name):
         """Return the id of the person with this name."""
@@ -174,6 +177,24 @@ def _one_person(history, record, round_, person, rng):
         history.outputs.append((number, person.id, url, output.created_at.date()))
 
 
+def share_between_rounds(app, client, history, others=4):
+    """Some of the last round's people attach links to their cards after it closed (by its date,
+    weeks past the grace period): the two followed people two links each, others one each."""
+    last = sorted(pid for group in history.rounds[-1]["groups"] for pid in group)
+    followed = [history.id_of(OPTED_IN), history.id_of(NOT_OPTED_IN)]
+    assert set(followed) <= set(last)
+    sharers = followed + [pid for pid in last if pid not in followed][:others]
+    with app.app_context():
+        cards = {pid: db.session.get(Person, pid).trello_card_id for pid in sharers}
+    for pid in sharers:
+        for n in range(2 if pid in followed else 1):
+            url = f"https://weeknotes.example.net/between/{pid}-{n}"
+            today = datetime.now(UTC).date()  # the webhook stamps the output now, in UTC
+            assert attach_link(app, client, cards[pid], url) == 200
+            history.between.append((pid, url, today))
+    drain(app)
+
+
 def prepare_board(app, sandbox):
     """Set up the sandbox board unthrottled, and let many sign-ups come from one address."""
     set_up_board(app, sandbox)
@@ -203,6 +224,7 @@ def seed_history(app, client, sandbox, rounds=ROUNDS):
         _follow_up(app, history, record, rng)
         if number == 1:
             assert post_form(client, manage[LEAVER] + "/leave").status_code == 200
+    share_between_rounds(app, client, history)
     _record_people(app, history)
     return history
 
@@ -225,7 +247,8 @@ def _close(app):
 
 @pytest.fixture
 def history(app, client, sandbox, tmp_path_factory):
-    """Six rounds of 26 (then 25) people, with check-ins, outputs and one person who left.
+    """Six rounds of 26 (then 25) people, with check-ins, outputs, one person who left, and
+    outputs shared between rounds after the last.
 
     Seeding takes tens of seconds, and the report only reads the database: on SQLite the
     seeded file is kept for the session and copied in for later tests.

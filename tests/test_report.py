@@ -15,6 +15,7 @@ from app.followup.outputs import record_output
 from app.models import Person, Round
 from app.report.orgtypes import organisation_type
 from tests import report_helpers
+from tests.followup_helpers import attach_link
 from tests.report_helpers import (
     LEAVER,
     NOT_OPTED_IN,
@@ -36,6 +37,8 @@ _CELL = re.compile(r'data-figure="(\w+)" data-column="(\w+)">([^<]*)</td>')
 ANSWERS = ("met", "scheduled", "not_met", "no_answer")
 CHALLENGE = tuple(f"challenged_{n}" for n in range(1, 6)) + ("challenged_no_answer",)
 NEW = ("new_connection_yes", "new_connection_no", "new_connection_no_answer")
+# Outputs shared between rounds: over all rounds only, no round has them.
+BETWEEN = ("outputs_between_rounds", "sharers_between_rounds")
 RATES = {
     "met_pct": ("met", ["people_in_groups"]),
     "scheduled_pct": ("scheduled", ["people_in_groups"]),
@@ -104,6 +107,11 @@ def expected(h):
             **_count_figures(h, places),
         }
         columns["all" if r is None else str(r["number"])] = figures
+    # Each link once per person, and a link the person also has in a round counts there.
+    in_rounds = {(pid, url) for _, pid, url, _ in h.outputs}
+    between = {(pid, url) for pid, url, _ in h.between} - in_rounds
+    columns["all"]["outputs_between_rounds"] = len(between)
+    columns["all"]["sharers_between_rounds"] = len({pid for pid, _ in between})
     return columns
 
 
@@ -137,8 +145,10 @@ def test_every_figure_on_the_page_matches_an_independent_count_small_ones_hidden
             _check_count(shown, raw[key])
     overall = {key: cells[("all", key)] for _, key in cells if ("all", key) in cells}
     # Big enough to be shown in full, so this test checks real numbers.
-    for key in ("people_in_pool", "pairs", "people_in_groups", "met", "shared", "sit_outs"):
+    shown_in_full = ("people_in_pool", "pairs", "people_in_groups", "met", "shared", "sit_outs")
+    for key in (*shown_in_full, *BETWEEN):
         assert overall[key] == str(want["all"][key]), key
+    assert {column for column, key in cells if key in BETWEEN} == {"all"}
     assert overall["met_pct"] != WITHHELD and overall["median_days_to_output"] not in HIDDEN
     assert_no_hidden_count_can_be_worked_out_by_subtraction(cells)
     assert_network_names_big_organisations_and_counts_pairs_between_them(client, history)
@@ -241,7 +251,12 @@ def test_csv_json_and_terminal_show_what_the_page_shows(client, runner, history)
     columns = [*json_rows]
     for key in {key for _, key in cells}:
         printed = re.split(r"\s{2,}", lines[labels[key]].strip())[1:]
-        assert printed == [cells[(column, key)] for column in columns], key
+        shown_in = ["all"] if key in BETWEEN else columns
+        assert printed == [cells[(column, key)] for column in shown_in], key
+    for key in BETWEEN:
+        assert ("all", key) in cells and schema[key]["all_rounds_only"] is True
+        for column in columns[:-1]:
+            assert key not in json_rows[column] and csv_rows[column][key] == "", (column, key)
     edges = {f"{e['from']} and {e['to']}": e["pairs"] for e in document["network"]["edges"]}
     assert {k: str(v) for k, v in edges.items()} == network_rows(client)
     assert document["licence"] == "Open Government Licence v3.0"
@@ -282,17 +297,23 @@ def test_the_outputs_feed_is_valid_atom_with_round_date_and_credit(client, histo
     feed = feedparser.parse(response.data)
     assert not feed.bozo, feed.get("bozo_exception")
     assert feed.version == "atom10"
-    left = history.id_of(LEAVER)
+    left, opted = history.id_of(LEAVER), history.id_of(OPTED_IN)
     wanted = {url: (n, pid, day) for n, pid, url, day in history.outputs if pid != left}
+    # Outputs between rounds are in it only for people who chose to be named beside them.
+    wanted |= {url: (None, pid, day) for pid, url, day in history.between if pid == opted}
     assert {entry.link for entry in feed.entries} == set(wanted)
+    assert any(pid != opted for pid, _, _ in history.between)
     names = {pid: p["name"] for pid, p in history.people.items()}
     for entry in feed.entries:
         number, pid, day = wanted[entry.link]
-        assert entry.title.startswith(f"Round {number} output: ")
+        label = "Between rounds" if number is None else f"Round {number}"
+        assert entry.title.startswith(f"{label} output: ")
+        assert [tag.label for tag in entry.tags] == [label]
         assert entry.updated.startswith(day.isoformat())
         assert entry.author == (OPTED_IN if names[pid] == OPTED_IN else "a participant")
     authors = {entry.author for entry in feed.entries}
     assert OPTED_IN in authors and NOT_OPTED_IN not in authors
+    assert sum(entry.title.startswith("Between rounds") for entry in feed.entries) == 2
 
 
 @pytest.mark.parametrize(
@@ -331,7 +352,7 @@ def test_small_counts_and_their_rates_are_shown_as_fewer_than_5(app, client, san
     for n, org in enumerate(["Leeds City Council", "NHS Leeds", "Nesta"] * 2):
         sign_up_by_service(app, f"Small Person {n}", org, n)
     drain(app)
-    draw_round(app, 1)
+    draw_round(app, 1)  # drawn 220 days ago: it closed long before the grace period ended
     with app.app_context():
         round_ = db.session.scalar(select(Round))
         first, second = (db.session.get(Person, pid) for pid in round_.groups[0].person_ids)
@@ -339,15 +360,20 @@ def test_small_counts_and_their_rates_are_shown_as_fewer_than_5(app, client, san
         record_check_in(second, round_, "met", None, 4, True)
         record_output(first, round_, "https://example.net/small", "attachment")
         db.session.commit()
+        card = second.trello_card_id
+    assert attach_link(app, client, card, "https://example.net/later") == 200  # between rounds
     cells = page_cells(client)
     assert cells[("1", "people_in_groups")] == "6" and cells[("1", "pairs")] == SMALL
     for key in ("met", "met_pct", "shared", "shared_pct", "median_days_to_output"):
         assert cells[("1", key)] == SMALL, key
     assert cells[("1", "new_connection_yes")] == SMALL
     assert cells[("1", "organisations")] == SMALL  # three organisations: a count like any other
+    assert cells[("all", "outputs_between_rounds")] == cells[("all", "sharers_between_rounds")]
+    assert cells[("all", "outputs_between_rounds")] == SMALL
     document = client.get("/report.json").get_json()
     counts = dict(_counts_in(document))
     assert counts[(1, "met")] == SMALL and counts[(1, "no_answer")] == SMALL
+    assert counts[("all", "outputs_between_rounds")] == SMALL
     assert all(value in HIDDEN or not 0 < value < 5 for value in counts.values()), counts
     integers = [key for key, field in document["schema"].items() if field["kind"] == "integer"]
     rows = list(csv.DictReader(io.StringIO(client.get("/report.csv").text)))

@@ -29,11 +29,13 @@ class CheckInRow(NamedTuple):
 
 
 class OutputRow(NamedTuple):
-    """One output, by the round it follows and the date it was shared."""
+    """One output, by the round it follows (None: between rounds), the date it was shared and
+    its link (never published: it only tells one output from another)."""
 
-    round_number: int
+    round_number: int | None
     person_id: int
     shared_on: object
+    url: str = ""
 
 
 def _org_pairs(groups, orgs):
@@ -48,9 +50,6 @@ def _org_pairs(groups, orgs):
 def _bent(round_, rule):
     """Return how many pairs broke a rule in a round."""
     return sum(len(b["pairs"]) for b in round_.bent if b["rule"] == rule)
-
-
-_NEW = {True: "new_connection_yes", False: "new_connection_no"}
 
 
 _NEW = {True: "new_connection_yes", False: "new_connection_no"}
@@ -122,9 +121,27 @@ def overall_figures(rounds, per_round, orgs):
     return total
 
 
+def between_rounds_figures(outputs):
+    """Return the count of outputs that belong to no round and of the people who shared them.
+
+    A link the person also has in a round (given later through that round's email link, say)
+    counts in that round only, so no link is counted twice.
+    """
+    in_rounds = {(o.person_id, o.url) for o in outputs if o.round_number is not None}
+    between = {(o.person_id, o.url) for o in outputs if o.round_number is None} - in_rounds
+    return {
+        "outputs_between_rounds": len(between),
+        "sharers_between_rounds": len({pid for pid, _ in between}),
+    }
+
+
 def all_figures(rounds, orgs, check_ins, outputs):
-    """Return {column: raw figures}: "1", "2", … for each round, then "all"."""
+    """Return {column: raw figures}: "1", "2", … for each round, then "all" (which alone has
+    the outputs shared between rounds)."""
     per_round = [round_figures(r, orgs, check_ins, outputs) for r in rounds]
     columns = {str(r.number): f for r, f in zip(rounds, per_round, strict=True)}
-    columns["all"] = overall_figures(rounds, per_round, orgs)
+    columns["all"] = {
+        **overall_figures(rounds, per_round, orgs),
+        **between_rounds_figures(outputs),
+    }
     return columns

@@ -9,12 +9,17 @@ from app.report.figures import FIGURES
 from app.report.publish import display
 
 
+def _cell(cells, figure):
+    """Return a figure's value as the page shows it; blank where a column does not carry it
+    (a round's column, for a figure measured over all rounds only)."""
+    return display(cells[figure.key], figure.kind) if figure.key in cells else ""
+
+
 def _table(report):
     """Return the report's lines: a header of columns, then one line per figure."""
     heads = [f"Round {c}" for c in report.rounds] + ["All rounds"]
     rows = [
-        [figure.label]
-        + [display(cells[figure.key], figure.kind) for cells in report.columns.values()]
+        [figure.label] + [_cell(cells, figure) for cells in report.columns.values()]
         for figure in FIGURES
     ]
     widths = [max(len(r[0]) for r in rows)] + [

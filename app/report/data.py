@@ -68,14 +68,14 @@ def check_ins(programme, numbers):
 
 
 def outputs(programme, numbers):
-    """Return every output that follows a round as an OutputRow."""
-    query = select(Output.round_id, Output.person_id, Output.created_at).where(
-        Output.programme_id == programme.id, Output.round_id.is_not(None)
+    """Return every output as an OutputRow: with its round's number, or None between rounds."""
+    query = select(Output.round_id, Output.person_id, Output.created_at, Output.url).where(
+        Output.programme_id == programme.id
     )
     return [
-        OutputRow(numbers[round_id], pid, created.date())
-        for round_id, pid, created in db.session.execute(query)
-        if round_id in numbers
+        OutputRow(numbers.get(round_id), pid, created.date(), url)
+        for round_id, pid, created, url in db.session.execute(query)
+        if round_id is None or round_id in numbers
     ]
 
 

@@ -1,10 +1,15 @@
-"""The Atom 1.0 feed of shared outputs: link, round and date; a name only for those who opted in."""
+"""The Atom 1.0 feed of shared outputs: link, round and date; a name only for those who opted in.
+
+Outputs shared between rounds (they belong to no round) are in it only for people who opted in
+to be named, labelled "Between rounds"; a link the person also has in a round is listed there.
+"""
 
 import re
 from urllib.parse import urlsplit
 from xml.etree import ElementTree as ET
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
+from sqlalchemy.orm import aliased
 
 from app.db import db, utcnow
 from app.models import Output, Person, Round
@@ -16,14 +21,29 @@ LIMIT = 100
 _NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
+def _between_rounds_shown():
+    """Return the condition for an output between rounds to be in the feed: its sharer opted
+    in to be named, and they have no output with that link in a round."""
+    in_round = aliased(Output)
+    also_in_round = exists().where(
+        in_round.person_id == Output.person_id,
+        in_round.url == Output.url,
+        in_round.round_id.is_not(None),
+    )
+    return Person.credit_name.is_(True) & ~also_in_round
+
+
 def shared_outputs(programme, limit=LIMIT):
-    """Return (output, person, round number) for the latest link outputs of people still here."""
+    """Return (output, person, round number or None between rounds) for the latest link
+    outputs of people still here."""
     query = (
         select(Output, Person, Round.number)
         .join(Person, Person.id == Output.person_id)
-        .join(Round, Round.id == Output.round_id)
+        # Outer: an output between rounds has no round, and an inner join would drop it.
+        .outerjoin(Round, Round.id == Output.round_id)
         .where(Output.programme_id == programme.id, Person.status != "left")
         .where(Output.url.startswith("http://") | Output.url.startswith("https://"))
+        .where(Output.round_id.is_not(None) | _between_rounds_shown())
         .order_by(Output.created_at.desc(), Output.id.desc())
         .limit(limit)
     )
@@ -48,10 +68,21 @@ def _stamp(moment):
     return moment.replace(microsecond=0).isoformat() + "Z"
 
 
+def _round_label(number):
+    """Return what an entry says about its round: "Round 3", or "Between rounds" for none."""
+    return "Between rounds" if number is None else f"Round {number}"
+
+
 def _title(number, url):
     """Return an entry title: the round and where the link points."""
     parts = urlsplit(url)
-    return f"Round {number} output: {parts.netloc}{parts.path}".rstrip("/")
+    return f"{_round_label(number)} output: {parts.netloc}{parts.path}".rstrip("/")
+
+
+def _summary(number, person):
+    """Return an entry summary: when it was shared, and by whom."""
+    when = "between rounds" if number is None else f"after Round {number}"
+    return f"Shared {when} by {sharer(person)}."
 
 
 def outputs_feed(programme, public_url):
@@ -73,7 +104,8 @@ def outputs_feed(programme, public_url):
         _add(entry, "updated", _stamp(output.created_at))
         _add(entry, "published", _stamp(output.created_at))
         _add(_add(entry, "author"), "name", sharer(person))
-        _add(entry, "category", term=f"round-{number}", label=f"Round {number}")
-        _add(entry, "summary", f"Shared after Round {number} by {sharer(person)}.")
+        label = _round_label(number)
+        _add(entry, "category", term=label.lower().replace(" ", "-"), label=label)
+        _add(entry, "summary", _summary(number, person))
     ET.register_namespace("", ATOM)
     return ET.tostring(feed, encoding="utf-8", xml_declaration=True)

@@ -6,12 +6,14 @@ from app.vocabulary import ANSWER_KEYS, BY_ANSWER
 
 
 class Figure(NamedTuple):
-    """One row of the report: "count" of people or pairs, "pct" of a base, or "days"."""
+    """One row of the report: "count" of people or pairs, "pct" of a base, or "days"; a figure
+    that is not per_round is measured over all rounds only."""
 
     key: str
     label: str
     kind: str
     meaning: str
+    per_round: bool = True
 
 
 # The check-in's answers, and the report's own category for people who gave none.
@@ -19,6 +21,9 @@ ANSWERS = (*ANSWER_KEYS, "no_answer")
 MET, SCHEDULED, NOT_MET = (BY_ANSWER[key].status for key in ANSWER_KEYS)
 CHALLENGE = ("challenged_1", "challenged_2", "challenged_3", "challenged_4", "challenged_5")
 BASE = "people in groups"
+BETWEEN_ROUNDS = (
+    "links added to a card after the person's round had closed and before their next one"
+)
 
 FIGURES = (
     Figure(
@@ -115,6 +120,22 @@ FIGURES = (
         "pairs of people from the same organisation",
     ),
     Figure("sit_outs", "Sat out", "count", "people left without a partner (odd count)"),
+    # Outputs that belong to no round, so they have no round's column (last, so the CSV's
+    # earlier columns keep their places).
+    Figure(
+        "outputs_between_rounds",
+        "Outputs shared between rounds",
+        "count",
+        BETWEEN_ROUNDS,
+        per_round=False,
+    ),
+    Figure(
+        "sharers_between_rounds",
+        "People who shared between rounds",
+        "count",
+        "different people with at least one output shared between rounds",
+        per_round=False,
+    ),
 )
 BY_KEY = {figure.key: figure for figure in FIGURES}
 # Each rate: (numerator, the counts that add up to its base).
@@ -144,3 +165,8 @@ ADDITIVE = (
     "same_org_pairs",
     "sit_outs",
 )
+
+
+def figures_for(column):
+    """Return the figures a column carries: every one over all rounds, per-round ones in a round."""
+    return tuple(figure for figure in FIGURES if figure.per_round or column == "all")

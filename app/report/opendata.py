@@ -26,11 +26,15 @@ def schema():
     for figure in FIGURES:
         unit = {"count": "integer", "pct": "percentage, one decimal", "days": "days"}[figure.kind]
         fields[figure.key] = {"label": figure.label, "kind": unit, "meaning": figure.meaning}
+        if not figure.per_round:
+            # Only the all-rounds row has it: missing from a round's JSON row, empty in its CSV.
+            fields[figure.key]["all_rounds_only"] = True
     return fields
 
 
 def rows(report):
-    """Return one dict per round, then one for all rounds, in COLUMNS order."""
+    """Return one dict per round, then one for all rounds, in COLUMNS order (a round's row
+    without the all-rounds-only figures)."""
     found = []
     for column, cells in report.columns.items():
         row = {"round": int(column) if column != "all" else "all"}

@@ -7,7 +7,7 @@ published part is WITHHELD as well. A rate or median is published only when ever
 it is built from is.
 """
 
-from app.report.figures import ADDITIVE, BY_KEY, FIGURES, PARTITIONS, RATES
+from app.report.figures import ADDITIVE, BY_KEY, PARTITIONS, RATES, figures_for
 
 THRESHOLD = 5
 SMALL = "fewer than 5"
@@ -50,7 +50,7 @@ def publish(columns, threshold=THRESHOLD):
     cells = {
         column: {
             f.key: (SMALL if 0 < raw[f.key] < threshold else raw[f.key])
-            for f in FIGURES
+            for f in figures_for(column)
             if f.kind == "count"
         }
         for column, raw in columns.items()
@@ -66,7 +66,7 @@ def publish(columns, threshold=THRESHOLD):
         cells[column]["median_days_to_output"] = (
             sharers if _hidden(cells[column], "shared") else _days(median)
         )
-    return {column: {f.key: cells[column][f.key] for f in FIGURES} for column in cells}
+    return {column: {f.key: cells[column][f.key] for f in figures_for(column)} for column in cells}
 
 
 def _rate(cells, raw, numerator, base):
