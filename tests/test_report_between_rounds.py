@@ -7,7 +7,7 @@ import feedparser
 from sqlalchemy import select
 
 from app.db import db
-from app.models import Person, Round, current_programme
+from app.models import Output, Person, Round, current_programme
 from app.rounds.life import grace_days
 from tests.followup_helpers import attach_link, followup_links
 from tests.report_helpers import draw_round, prepare_board, sign_up_by_service
@@ -75,3 +75,6 @@ def test_the_same_link_then_given_for_the_round_counts_there_only(app, client, s
     assert document["all_rounds"]["outputs_between_rounds"] == 0
     [entry] = _feed_entries(client, LINK)
     assert entry.title.startswith("Round 1 output: ") and entry.tags[0].label == "Round 1"
+    with app.app_context():  # one output, moved into the round the email link names
+        rounds = [o.round_id for o in db.session.scalars(select(Output))]
+        assert rounds == [db.session.scalar(select(Round.id))]

@@ -29,19 +29,29 @@ def record_output(person, round_, url, source, action_id=None):
     """Record a person's output for a round and queue the card move, partner mail and tally.
 
     Returns the Output, or None when that URL was already recorded for them in that round.
-    Everything is added to the caller's transaction; the caller commits.
+    A link first recorded between rounds and now named by the round's own email link moves
+    into the round: one output, where it belongs. Everything is added to the caller's
+    transaction; the caller commits.
     """
     url = (url or "").strip()
-    output_id = insert_once(
-        Output,
-        ("person_id", "round_id", "url"),
-        programme_id=person.programme_id,
-        person_id=person.id,
-        round_id=round_.id,
-        url=url,
-        source=source,
-        trello_action_id=str(action_id)[:24] if action_id else None,
+    between = db.session.scalar(
+        select(Output).where(
+            Output.person_id == person.id, Output.round_id.is_(None), Output.url == url
+        )
     )
+    if between is not None and url:
+        between.round_id, output_id = round_.id, between.id
+    else:
+        output_id = insert_once(
+            Output,
+            ("person_id", "round_id", "url"),
+            programme_id=person.programme_id,
+            person_id=person.id,
+            round_id=round_.id,
+            url=url,
+            source=source,
+            trello_action_id=str(action_id)[:24] if action_id else None,
+        )
     if output_id is None:
         return None
     output = db.session.get(Output, output_id)
