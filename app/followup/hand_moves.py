@@ -12,7 +12,7 @@ from app.db import db, utcnow
 from app.followup.outputs import record_output
 from app.models import Output, person_for_card
 from app.rounds import taking_part
-from app.rounds.membership import current_round_for, latest_round
+from app.rounds.membership import current_round_for
 from app.rounds.stranding import leave_open_round
 from app.webhooks.routing import Router
 
@@ -33,8 +33,9 @@ def marked_shared(person, action_id=None):
 
 
 def paused_by_hand(programme, person):
-    """An organiser put the card in Paused: pause an active person who is not waiting anyway."""
-    if person.status != "active" or _waits_paused(programme, person):
+    """An organiser put the card in Paused: pause an active person (the service moves only
+    people it has paused already)."""
+    if person.status != "active":
         return False
     until = (utcnow() + ORGANISER_PAUSE).date()
     taking_part.pause(programme, person, until, reason="organiser", move_card=False)
@@ -64,13 +65,6 @@ def _has_output(person, round_):
     """Tell whether the person has any output in the round."""
     query = db.select(Output.id).where(Output.person_id == person.id, Output.round_id == round_.id)
     return db.session.scalar(query.limit(1)) is not None
-
-
-def _waits_paused(programme, person):
-    """Tell whether the latest round put this person's card in Paused itself (skipping)."""
-    round_ = latest_round(programme.id)
-    reasons = dict(map(tuple, (round_.waiting or []) if round_ else []))
-    return reasons.get(person.id) in ("paused", "skipping")
 
 
 @router.register("updateCard")

@@ -37,11 +37,6 @@ def queue_card_update(programme, person, **fields):
     return _enqueue(programme, person, "people.update_card", payload)
 
 
-def queue_move(programme, person, list_key):
-    """Queue moving the person's card to the bottom of a board list ('signups', 'paused', ...)."""
-    return queue_card_update(programme, person, list_id=programme.list_id(list_key), pos="bottom")
-
-
 def queue_refresh(programme, person):
     """Queue rewriting the card's name and the service's own description lines from the record."""
     return _enqueue(programme, person, "people.refresh_card", {"person_id": person.id})
