@@ -82,13 +82,21 @@ def test_two_silent_rounds_pause_a_person_who_is_asked_once_and_comes_back_in_on
     assert [m for m in mails_to(sandbox, email) if m["subject"] == ASKED] == [asked]
 
 
-def test_no_answer_keeps_a_quiet_person_paused_and_out_of_later_draws(app, client, runner, sandbox):
+def _paused_as_quiet(app, client, runner, sandbox):
+    """Three rounds in which one person never answers: the third draw pauses them as quiet.
+    Return ({id: (card, email, partners)} of round 1, the quiet person's id)."""
     people = make_round(app, runner, sandbox, count=4, seed="5")
     quiet = next(iter(people))
     _check_in_all_but(app, client, sandbox, quiet, 1)
     assert runner.invoke(args=["pair", "--seed", "6", "--close-open"]).exit_code == 0
     _check_in_all_but(app, client, sandbox, quiet, 2)
     assert runner.invoke(args=["pair", "--seed", "7", "--close-open"]).exit_code == 0
+    drain(app)
+    return people, quiet
+
+
+def test_no_answer_keeps_a_quiet_person_paused_and_out_of_later_draws(app, client, runner, sandbox):
+    people, quiet = _paused_as_quiet(app, client, runner, sandbox)
     _check_in_all_but(app, client, sandbox, quiet, 3)
     fourth = runner.invoke(args=["pair", "--seed", "8", "--close-open", "--dry-run"])
     assert "quiet: will be paused" not in fourth.output  # already paused: not asked again
@@ -100,13 +108,7 @@ def test_no_answer_keeps_a_quiet_person_paused_and_out_of_later_draws(app, clien
 def test_staying_paused_from_the_back_page_undoes_a_click_made_by_a_mail_scanner(
     app, client, runner, sandbox
 ):
-    people = make_round(app, runner, sandbox, count=4, seed="5")
-    quiet = next(iter(people))
-    _check_in_all_but(app, client, sandbox, quiet, 1)
-    assert runner.invoke(args=["pair", "--seed", "6", "--close-open"]).exit_code == 0
-    _check_in_all_but(app, client, sandbox, quiet, 2)
-    assert runner.invoke(args=["pair", "--seed", "7", "--close-open"]).exit_code == 0
-    drain(app)
+    people, quiet = _paused_as_quiet(app, client, runner, sandbox)
     [asked] = [m for m in mails_to(sandbox, people[quiet][1]) if m["subject"] == ASKED]
     back = re.search(r"https?://\S+(/me/[^/\s]+/back)", asked["text"]).group(1)
     page = client.get(back)

@@ -28,11 +28,11 @@ def open_round(programme_id, today=None):
     return round_ if is_open(round_, today) else None
 
 
-def group_of(person, round_):
-    """Return the person's group in a round, or None when they are not in one of its groups."""
+def place_of(person, round_):
+    """Return the person's place (GroupMember) in one of a round's groups, or None."""
     query = (
-        select(Group)
-        .join(GroupMember)
+        select(GroupMember)
+        .join(Group)
         .where(
             Group.round_id == round_.id,
             GroupMember.person_id == person.id,
@@ -40,6 +40,12 @@ def group_of(person, round_):
         )
     )
     return db.session.scalar(query.limit(1))
+
+
+def group_of(person, round_):
+    """Return the person's group in a round, or None when they are not in one of its groups."""
+    place = place_of(person, round_)
+    return place.group if place is not None else None
 
 
 def current_round_for(person, today=None):

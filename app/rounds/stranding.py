@@ -6,11 +6,11 @@ group has met, nobody is waiting for the meeting: the person stays in it, and no
 from sqlalchemy import select
 
 from app.db import db, utcnow
-from app.models import CheckIn, Group, GroupMember, Output, Person
+from app.models import CheckIn, Output, Person
 from app.people.notify import queue_person_mail
 from app.rounds.cards import queue_sync
 from app.rounds.life import rescue_after_days
-from app.rounds.membership import open_round
+from app.rounds.membership import open_round, place_of
 from app.rounds.tally import queue_tally
 
 
@@ -20,15 +20,7 @@ def leave_open_round(programme, person, now=None):
     round_ = open_round(programme.id)
     if round_ is None:
         return []
-    mine = db.session.scalar(
-        select(GroupMember)
-        .join(Group)
-        .where(
-            Group.round_id == round_.id,
-            GroupMember.person_id == person.id,
-            GroupMember.left_at.is_(None),
-        )
-    )
+    mine = place_of(person, round_)
     if mine is None or _already_met(round_, mine.group):
         return []  # not in the round, or the meeting happened: nobody is left waiting for it
     now = now or utcnow()
