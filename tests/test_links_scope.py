@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from app.db import db
 from app.links import make_token
-from app.models import CheckIn, OutboxEntry, Output
+from app.models import Avoidance, CheckIn, OutboxEntry, Output
 from tests.followup_helpers import make_round
 from tests.signup_helpers import csrf_token, eight_days_on, people
 
@@ -23,12 +23,14 @@ ROUTES = {
     "/me/{t}/resume": "manage",
     "/me/{t}/skip": "manage",
     "/me/{t}/leave": "manage",
+    "/me/{t}/never-pair": "manage",
+    "/me/{t}/never-pair/1/remove": "manage",
     "/me/{t}/output": "output",
     "/me/{t}/checkin": "checkin",
 }
 # A refused link answers the problem page (400); a method the route lacks answers 405.
 REFUSED = (400, 405)
-POST_ONLY = ("resume", "skip")
+POST_ONLY = ("resume", "skip", "never-pair", "remove")
 # Ways a crafted request could try to name someone else.
 NAMING_FIELDS = ("p", "person", "person_id", "id", "token", "card_id", "idCard", "r", "a")
 
@@ -59,12 +61,14 @@ def _state_of(app, person_id, card_id):
     with app.app_context():
         check_ins = db.session.scalars(select(CheckIn).where(CheckIn.person_id == person_id)).all()
         outputs = db.session.scalars(select(Output).where(Output.person_id == person_id)).all()
+        avoiding = db.session.scalars(select(Avoidance).where(Avoidance.person_id == person_id))
+        avoiding = sorted(entry.email for entry in avoiding)
         queued = [
             (e.operation, e.payload)
             for e in db.session.scalars(select(OutboxEntry).order_by(OutboxEntry.id))
             if e.person_id == person_id or card_id in str(e.payload)
         ]
-    return row, len(check_ins), len(outputs), queued
+    return row, len(check_ins), len(outputs), avoiding, queued
 
 
 def _hostile_forms(b, b_card):
@@ -79,6 +83,7 @@ def _act(client, path, naming, page=None):
     form = {
         **naming,
         "name": "Changed By A",
+        "address": "someone-a-avoids@example.net",
         "organisation": "A's Org",
         "topics": "t",
         "share": "email",

@@ -1,11 +1,20 @@
-"""Forms on a participant's page: the pause date; the others are a button and a CSRF token."""
+"""Forms on a participant's page: the pause date, an address never to be paired with; the others
+are a button and a CSRF token."""
 
 from datetime import date, timedelta
 
 from flask_wtf import FlaskForm
 from wtforms import StringField
 
+from app.people.checks import clean_line
+
 LONGEST_PAUSE = timedelta(days=366)
+
+
+class NeverPairForm(FlaskForm):
+    """An address to add to the person's "never pair me with" list (checked when added)."""
+
+    address = StringField("Their email address", filters=[clean_line])
 
 
 class PauseForm(FlaskForm):
