@@ -7,13 +7,13 @@ from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import select
 
 from app.db import db
-from app.links import make_token
-from app.models import Avoidance, CheckIn, OutboxEntry, Output
+from app.links import email_fingerprint, make_token
+from app.models import Avoidance, CheckIn, OutboxEntry, Output, Person
 from tests.followup_helpers import make_round
 from tests.signup_helpers import csrf_token, eight_days_on, people
 
 pytestmark = [pytest.mark.usefixtures("board", "roomy")]
-PURPOSES = ("confirm", "manage", "output", "checkin")
+PURPOSES = ("confirm", "manage", "output", "checkin", "email_change")
 # Which purpose each participant route reads, and the path under the token.
 ROUTES = {
     "/signup/confirm/{t}": "confirm",
@@ -25,6 +25,7 @@ ROUTES = {
     "/me/{t}/leave": "manage",
     "/me/{t}/never-pair": "manage",
     "/me/{t}/never-pair/1/remove": "manage",
+    "/me/{t}/email": "email_change",
     "/me/{t}/output": "output",
     "/me/{t}/checkin": "checkin",
 }
@@ -50,7 +51,12 @@ def _tokens_for(app, person_id):
 
     with app.app_context():
         round_id = db.session.scalar(select(Round.id).order_by(Round.number.desc()))
-        extra = {"output": {"r": round_id}, "checkin": {"r": round_id, "a": "met"}}
+        email = db.session.get(Person, person_id).email
+        extra = {
+            "output": {"r": round_id},
+            "checkin": {"r": round_id, "a": "met"},
+            "email_change": {"e": f"new-{person_id}@example.net", "o": email_fingerprint(email)},
+        }
         tokens = {kind: make_token(person_id, kind, **extra.get(kind, {})) for kind in PURPOSES}
     return {"id": person_id, "round": round_id, **tokens}
 
@@ -83,6 +89,7 @@ def _act(client, path, naming, page=None):
     form = {
         **naming,
         "name": "Changed By A",
+        "email": "changed-by-a@example.net",
         "address": "someone-a-avoids@example.net",
         "organisation": "A's Org",
         "topics": "t",

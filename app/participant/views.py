@@ -1,16 +1,16 @@
 """A participant's page from the signed link in every email: their rounds, pause, skip, change
-details, leave."""
+details (a new address confirms first), leave."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 
 from app.db import db, utcnow
 from app.models import current_programme
-from app.participant.forms import PauseForm
+from app.participant.forms import CHANGE_ORDER, ChangeDetailsForm, PauseForm
 from app.participant.page import render_overview
-from app.people import lifecycle
+from app.people import email_change, lifecycle
 from app.people.access import LinkProblem, link_problem_page, person_from_link
-from app.people.forms import DETAILS_ORDER, DetailsForm, details_from, error_list, form_data
+from app.people.forms import details_from, error_list, form_data
 from app.rounds import dropouts
 
 bp = Blueprint("participant", __name__, url_prefix="/me")
@@ -38,15 +38,26 @@ def overview(token):
 
 @bp.route("/<token>/details", methods=["GET", "POST"])
 def details(token):
-    """Change name, organisation, contact details, topics, what to share and how often."""
+    """Change name, organisation, contact details, topics, what to share and how often; a new
+    email address is only mailed a link, and becomes theirs when they open it."""
     person = taking_part(token)
     if person is None:
         return redirect(url_for("participant.overview", token=token))
-    form = DetailsForm(data=form_data(person)) if request.method == "GET" else DetailsForm()
+    if request.method == "GET":
+        form = ChangeDetailsForm(data={**form_data(person), "email": person.email})
+    else:
+        form = ChangeDetailsForm()
     if request.method == "POST" and form.validate():
-        lifecycle.change_details(current_programme(), person, details_from(form))
-        return done(token, "Your details have been changed")
-    errors = error_list(form, DETAILS_ORDER) if request.method == "POST" else []
+        changes = details_from(form)
+        new_email = changes.pop("email")
+        programme = current_programme()
+        lifecycle.change_details(programme, person, changes)
+        if new_email == person.email:
+            return done(token, "Your details have been changed")
+        email_change.request_change(programme, person, new_email)
+        db.session.commit()
+        return render_template("participant/check_email.html", email=new_email, token=token)
+    errors = error_list(form, CHANGE_ORDER) if request.method == "POST" else []
     page = render_template("participant/details.html", form=form, token=token, errors=errors)
     return page, 400 if errors else 200
 
