@@ -1,6 +1,8 @@
 """Signed links for participants: each names one person and one purpose, and expires; and the
 public URLs that carry them, which mails and pages put in front of people."""
 
+import hashlib
+import hmac
 import re
 
 from flask import current_app
@@ -11,7 +13,12 @@ from app.vocabulary import ANSWER_KEYS
 
 DAY = 24 * 60 * 60
 # How long each kind of link works; a manage link comes in every mail, so it lives longest.
-MAX_AGE = {"confirm": 7 * DAY, "manage": 180 * DAY, "back": 180 * DAY}
+MAX_AGE = {
+    "confirm": 7 * DAY,
+    "manage": 180 * DAY,
+    "back": 180 * DAY,
+    "email_change": 7 * DAY,
+}
 DEFAULT_MAX_AGE = 60 * DAY
 
 
@@ -26,15 +33,38 @@ class LinkError(Exception):
 _TOKEN = re.compile(r"[A-Za-z0-9_\-.]+")
 
 
+def _keys():
+    """Return the signing keys, oldest first: SECRET_KEY_FALLBACKS, then SECRET_KEY."""
+    config = current_app.config
+    return [*config.get("SECRET_KEY_FALLBACKS", []), config["SECRET_KEY"]]
+
+
 def _serializer(purpose):
     """Return a serializer whose salt is the purpose, so a link for one thing opens nothing else.
 
     It signs with SECRET_KEY and also reads links signed with a key in SECRET_KEY_FALLBACKS,
     so links already mailed keep working while the key is rotated.
     """
-    config = current_app.config
-    keys = [*config.get("SECRET_KEY_FALLBACKS", []), config["SECRET_KEY"]]
-    return URLSafeTimedSerializer(keys, salt=f"unmentoring:{purpose}")
+    return URLSafeTimedSerializer(_keys(), salt=f"unmentoring:{purpose}")
+
+
+def _fingerprint(email, key):
+    """Return a short keyed hash of an address under one key."""
+    digest = hmac.new(str(key).encode(), f"email:{email}".encode(), hashlib.sha256)
+    return digest.hexdigest()[:16]
+
+
+def email_fingerprint(email):
+    """Return a short hash of an address, keyed so that a link's readable claims (a signed
+    token is signed, not encrypted) never give the address away."""
+    return _fingerprint(email or "", _keys()[-1])
+
+
+def fingerprint_matches(email, fingerprint):
+    """Tell whether a fingerprint is of this address, under the current or an earlier key."""
+    return any(
+        hmac.compare_digest(_fingerprint(email or "", key), str(fingerprint)) for key in _keys()
+    )
 
 
 def is_canonical(token):
@@ -113,3 +143,10 @@ def checkin_urls(person, round_):
         )
         for answer in ANSWER_KEYS
     }
+
+
+def confirm_email_url(person, new_email):
+    """Return the signed link, mailed to a new address, that makes it the person's address; it
+    stops working once their address is no longer the one it was made for."""
+    token = make_token(person.id, "email_change", e=new_email, o=email_fingerprint(person.email))
+    return external_url("email_change.confirm", token=token)

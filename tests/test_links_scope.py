@@ -7,13 +7,13 @@ from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import select
 
 from app.db import db
-from app.links import make_token
-from app.models import CheckIn, OutboxEntry, Output
+from app.links import email_fingerprint, make_token
+from app.models import Avoidance, CheckIn, OutboxEntry, Output, Person
 from tests.followup_helpers import make_round
 from tests.signup_helpers import csrf_token, eight_days_on, people
 
 pytestmark = [pytest.mark.usefixtures("board", "roomy")]
-PURPOSES = ("confirm", "manage", "output", "checkin", "back")
+PURPOSES = ("confirm", "manage", "output", "checkin", "back", "email_change")
 # Which purpose each participant route reads, and the path under the token.
 ROUTES = {
     "/signup/confirm/{t}": "confirm",
@@ -23,13 +23,16 @@ ROUTES = {
     "/me/{t}/resume": "manage",
     "/me/{t}/skip": "manage",
     "/me/{t}/leave": "manage",
+    "/me/{t}/never-pair": "manage",
+    "/me/{t}/never-pair/1/remove": "manage",
+    "/me/{t}/email": "email_change",
     "/me/{t}/output": "output",
     "/me/{t}/checkin": "checkin",
     "/me/{t}/back": "back",
 }
 # A refused link answers the problem page (400); a method the route lacks answers 405.
 REFUSED = (400, 405)
-POST_ONLY = ("resume", "skip")
+POST_ONLY = ("resume", "skip", "never-pair", "remove")
 # Ways a crafted request could try to name someone else.
 NAMING_FIELDS = ("p", "person", "person_id", "id", "token", "card_id", "idCard", "r", "a")
 
@@ -49,7 +52,12 @@ def _tokens_for(app, person_id):
 
     with app.app_context():
         round_id = db.session.scalar(select(Round.id).order_by(Round.number.desc()))
-        extra = {"output": {"r": round_id}, "checkin": {"r": round_id, "a": "met"}}
+        email = db.session.get(Person, person_id).email
+        extra = {
+            "output": {"r": round_id},
+            "checkin": {"r": round_id, "a": "met"},
+            "email_change": {"e": f"new-{person_id}@example.net", "o": email_fingerprint(email)},
+        }
         tokens = {kind: make_token(person_id, kind, **extra.get(kind, {})) for kind in PURPOSES}
     return {"id": person_id, "round": round_id, **tokens}
 
@@ -60,12 +68,14 @@ def _state_of(app, person_id, card_id):
     with app.app_context():
         check_ins = db.session.scalars(select(CheckIn).where(CheckIn.person_id == person_id)).all()
         outputs = db.session.scalars(select(Output).where(Output.person_id == person_id)).all()
+        avoiding = db.session.scalars(select(Avoidance).where(Avoidance.person_id == person_id))
+        avoiding = sorted(entry.email for entry in avoiding)
         queued = [
             (e.operation, e.payload)
             for e in db.session.scalars(select(OutboxEntry).order_by(OutboxEntry.id))
             if (e.person_id == person_id or card_id in str(e.payload)) and not _told_partner_left(e)
         ]
-    return row, len(check_ins), len(outputs), queued
+    return row, len(check_ins), len(outputs), avoiding, queued
 
 
 def _told_partner_left(entry):
@@ -88,6 +98,8 @@ def _act(client, path, naming, page=None):
     form = {
         **naming,
         "name": "Changed By A",
+        "email": "changed-by-a@example.net",
+        "address": "someone-a-avoids@example.net",
         "organisation": "A's Org",
         "topics": "t",
         "share": "email",

@@ -89,6 +89,7 @@ def test_changing_details_renames_the_card_and_keeps_contacts_off_it(app, client
     manage = signed_up_and_confirmed(app, client, board)
     details = {
         "name": "Ada King",
+        "email": "ada@example.org",
         "organisation": "Difference Engine Trust",
         "phone": "+44 808 157 0192",
         "topics": "Poetical science",

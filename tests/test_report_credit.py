@@ -9,7 +9,9 @@ from tests.signup_helpers import (
 )
 
 LABEL = "Name me beside my outputs in the public feed"
-DETAILS = {k: FORM[k] for k in ("name", "organisation", "phone", "topics", "share", "frequency")}
+DETAILS = {
+    k: FORM[k] for k in ("name", "email", "organisation", "phone", "topics", "share", "frequency")
+}
 
 
 def _ticked(page):

@@ -4,7 +4,7 @@ import pytest
 
 from app import create_app
 from app.db import db, utcnow
-from app.links import make_token
+from app.links import email_fingerprint, make_token
 from app.models import Person, current_programme
 
 # One concrete path per URL rule. A new route must be added here, or the walk below fails.
@@ -22,6 +22,9 @@ SAMPLES = {
     "/me/<token>/resume": "/me/{manage}/resume",
     "/me/<token>/skip": "/me/{manage}/skip",
     "/me/<token>/leave": "/me/{manage}/leave",
+    "/me/<token>/never-pair": "/me/{manage}/never-pair",
+    "/me/<token>/never-pair/<int:entry_id>/remove": "/me/{manage}/never-pair/1/remove",
+    "/me/<token>/email": "/me/{email_change}/email",
     "/me/<token>/output": "/me/{output}/output",
     "/me/<token>/checkin": "/me/{checkin}/checkin",
     "/me/<token>/back": "/me/{back}/back",
@@ -65,6 +68,9 @@ def _tokens(app):
             "output": make_token(person.id, "output", r=1),
             "checkin": make_token(person.id, "checkin", r=1, a="met"),
             "back": make_token(person.id, "back"),
+            "email_change": make_token(
+                person.id, "email_change", e="grace@example.net", o=email_fingerprint(person.email)
+            ),
         }
 
 

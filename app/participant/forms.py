@@ -1,11 +1,30 @@
-"""Forms on a participant's page: the pause date; the others are a button and a CSRF token."""
+"""Forms on a participant's page: their details with their address, the pause date, an address
+never to be paired with; the others are a button and a CSRF token."""
 
 from datetime import date, timedelta
 
 from flask_wtf import FlaskForm
 from wtforms import StringField
 
+from app.people.checks import clean_line
+from app.people.forms import DETAILS_ORDER, DetailsForm, email_field
+
 LONGEST_PAUSE = timedelta(days=366)
+
+
+class ChangeDetailsForm(DetailsForm):
+    """The details form with the email address, which changes only once the new one confirms."""
+
+    email = email_field()
+
+
+CHANGE_ORDER = (DETAILS_ORDER[0], "email", *DETAILS_ORDER[1:])
+
+
+class NeverPairForm(FlaskForm):
+    """An address to add to the person's "never pair me with" list (checked when added)."""
+
+    address = StringField("Their email address", filters=[clean_line])
 
 
 class PauseForm(FlaskForm):

@@ -1,27 +1,29 @@
-"""A participant's page from the signed link in every email: pause, skip, change details, leave."""
+"""A participant's page from the signed link in every email: their rounds, pause, skip, change
+details (a new address confirms first), leave."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 
 from app.db import db, utcnow
 from app.models import current_programme
-from app.participant.forms import PauseForm
-from app.people import lifecycle
+from app.participant.forms import CHANGE_ORDER, ChangeDetailsForm, PauseForm
+from app.participant.page import render_overview
+from app.people import email_change, lifecycle
 from app.people.access import LinkProblem, link_problem_page, person_from_link
-from app.people.forms import DETAILS_ORDER, DetailsForm, details_from, error_list, form_data
+from app.people.forms import details_from, error_list, form_data
 from app.rounds import taking_part
 
 bp = Blueprint("participant", __name__, url_prefix="/me")
 bp.register_error_handler(LinkProblem, link_problem_page)
 
 
-def _taking_part(token):
+def participant_of(token):
     """Return the person for a manage link, or None when they have not confirmed yet."""
     person = person_from_link(token, "manage")
     return person if person.status in ("active", "paused") else None
 
 
-def _done(token, message):
+def done(token, message):
     """Go back to the overview with a note of what changed (post/redirect/get)."""
     db.session.commit()
     flash(message)
@@ -30,22 +32,32 @@ def _done(token, message):
 
 @bp.get("/<token>")
 def overview(token):
-    """Show the person's details and what they can do."""
-    person = person_from_link(token, "manage")
-    return render_template("participant/overview.html", person=person, token=token)
+    """Show the person's rounds, details and list, and what they can do."""
+    return render_overview(person_from_link(token, "manage"), token)
 
 
 @bp.route("/<token>/details", methods=["GET", "POST"])
 def details(token):
-    """Change name, organisation, contact details, topics, what to share and how often."""
-    person = _taking_part(token)
+    """Change name, organisation, contact details, topics, what to share and how often; a new
+    email address is only mailed a link, and becomes theirs when they open it."""
+    person = participant_of(token)
     if person is None:
         return redirect(url_for("participant.overview", token=token))
-    form = DetailsForm(data=form_data(person)) if request.method == "GET" else DetailsForm()
+    if request.method == "GET":
+        form = ChangeDetailsForm(data={**form_data(person), "email": person.email})
+    else:
+        form = ChangeDetailsForm()
     if request.method == "POST" and form.validate():
-        lifecycle.change_details(current_programme(), person, details_from(form))
-        return _done(token, "Your details have been changed")
-    errors = error_list(form, DETAILS_ORDER) if request.method == "POST" else []
+        changes = details_from(form)
+        new_email = changes.pop("email")
+        programme = current_programme()
+        lifecycle.change_details(programme, person, changes)
+        if new_email == person.email:
+            return done(token, "Your details have been changed")
+        email_change.request_change(programme, person, new_email)
+        db.session.commit()
+        return render_template("participant/check_email.html", email=new_email, token=token)
+    errors = error_list(form, CHANGE_ORDER) if request.method == "POST" else []
     page = render_template("participant/details.html", form=form, token=token, errors=errors)
     return page, 400 if errors else 200
 
@@ -53,7 +65,7 @@ def details(token):
 @bp.route("/<token>/pause", methods=["GET", "POST"])
 def pause(token):
     """Take a break until a date; the card waits in Paused and comes back on its own."""
-    person = _taking_part(token)
+    person = participant_of(token)
     if person is None:
         return redirect(url_for("participant.overview", token=token))
     form, errors = PauseForm(), []
@@ -61,7 +73,7 @@ def pause(token):
         until, message = form.until(utcnow().date())
         if until is not None:
             taking_part.pause(current_programme(), person, until)
-            return _done(token, f"You are paused until {until:%-d %B %Y}")
+            return done(token, f"You are paused until {until:%-d %B %Y}")
         errors = [{"text": message, "href": "#until-day"}]
     page = render_template("participant/pause.html", form=form, token=token, errors=errors)
     return page, 400 if errors else 200
@@ -70,17 +82,17 @@ def pause(token):
 @bp.post("/<token>/resume")
 def resume(token):
     """End a pause now."""
-    person = _taking_part(token)
+    person = participant_of(token)
     if person is not None and person.status == "paused" and FlaskForm().validate_on_submit():
         taking_part.resume(current_programme(), person)
-        return _done(token, "Welcome back: you are in the next round")
+        return done(token, "Welcome back: you are in the next round")
     return redirect(url_for("participant.overview", token=token))
 
 
 @bp.post("/<token>/skip")
 def skip(token):
     """Skip the next round, or change your mind about skipping it."""
-    person = _taking_part(token)
+    person = participant_of(token)
     if person is not None and FlaskForm().validate_on_submit():
         taking_part.skip_next_round(current_programme(), person, request.form.get("skip") == "yes")
         message = (
@@ -88,7 +100,7 @@ def skip(token):
             if person.skip_next_round
             else "You are in the next round"
         )
-        return _done(token, message)
+        return done(token, message)
     return redirect(url_for("participant.overview", token=token))
 
 

@@ -1,7 +1,8 @@
 """Erasure: a participant who leaves, and sign-ups never confirmed, keep nothing personal.
 
-Their details, their unsent mail, the kept copies of mail about them, the recorded Trello
-actions about their card and their free-text answers go; what the report counts stays.
+Their details, their "never pair me with" list, their unsent mail, the kept copies of mail about
+them, the recorded Trello actions about their card and their free-text answers go; what the
+report counts stays.
 """
 
 import json
@@ -12,6 +13,7 @@ from sqlalchemy import select, update
 from app.db import db, utcnow
 from app.models import CheckIn, OutboxEntry, Person, WebhookEvent
 from app.models.delivery import WAITING
+from app.people import avoidances
 from app.people.cards import queue_card_update
 from app.people.notify import person_entries
 
@@ -39,6 +41,8 @@ def _erase(person):
     person.status, person.paused_until, person.left_at = "left", None, utcnow()
     # "What did you learn?" is free text: it goes; the answers the report counts stay.
     db.session.execute(update(CheckIn).where(CheckIn.person_id == person.id).values(learned=None))
+    # Their list of whom to avoid is theirs and goes; others' lists naming them stay, as theirs.
+    avoidances.forget(person)
 
 
 def _cancel_and_scrub(person):

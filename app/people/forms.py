@@ -23,6 +23,19 @@ PHONE_FORMAT = f"Enter a telephone number, {PHONE_EXAMPLE}"
 SKYPE_FORMAT = "Enter your Skype name, like ada.lovelace or live:ada_1815"
 
 
+def email_field():
+    """Return the email address field, as sign-up and change-details both ask for it."""
+    return StringField(
+        "Email address",
+        filters=[clean_line],
+        validators=[
+            DataRequired("Enter your email address"),
+            Length(max=254, message=EMAIL_FORMAT),
+            optional(normalise_email, EMAIL_FORMAT),
+        ],
+    )
+
+
 class DetailsForm(FlaskForm):
     """What a participant tells us about themselves and what their partner may see."""
 

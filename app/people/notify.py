@@ -23,23 +23,30 @@ def person_entries(person_id):
     )
 
 
-def mailed_recently(person, subject):
-    """Tell whether the same mail to this person was queued within the resend gap."""
+def mailed_recently(person, subject, to=None):
+    """Tell whether the same mail to this person (at address to, when given) was queued within
+    the resend gap."""
     query = (
         person_entries(person.id)
         .where(OutboxEntry.operation == "mail.send")
         .where(OutboxEntry.payload["subject"].as_string() == subject)
         .where(OutboxEntry.created_at > utcnow() - RESEND_GAP)
-        .limit(1)
     )
-    return db.session.scalar(query) is not None
+    if to is not None:
+        query = query.where(OutboxEntry.payload["to"].as_string() == to)
+    return db.session.scalar(query.limit(1)) is not None
 
 
 def queue_person_mail(
-    programme, person, template, subject, *, html=False, dedupe_key=None, **context
+    programme, person, template, subject, *, html=False, dedupe_key=None, to=None, **context
 ):
     """Render mail/<template>.txt (and .html when html is set) for the person and queue it in
-    the caller's transaction; every mail carries the link to their own page."""
+    the caller's transaction; every mail may carry the link to their own page.
+
+    to sends it to another of the person's addresses than the current one (one they are
+    moving to or from); it is still theirs, so leaving cancels and scrubs it. Mail to an
+    address not yet confirmed must not show manage_url: whoever reads it could use it.
+    """
     db.session.flush()  # the person needs an id for their links
     context = {
         "person": person,
@@ -52,7 +59,7 @@ def queue_person_mail(
     html_part = render_template(f"mail/{template}.html", **context) if html else None
     return queue_mail(
         programme,
-        person.email,
+        to or person.email,
         subject,
         text,
         html=html_part,

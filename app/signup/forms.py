@@ -1,24 +1,15 @@
 """The public sign-up form: a participant's details plus email, consent and a honeypot."""
 
 from wtforms import BooleanField, StringField
-from wtforms.validators import DataRequired, Length, ValidationError
+from wtforms.validators import ValidationError
 
-from app.people.checks import clean_line, normalise_email, optional
-from app.people.forms import DETAILS_ORDER, EMAIL_FORMAT, DetailsForm
+from app.people.forms import DETAILS_ORDER, DetailsForm, email_field
 
 
 class SignupForm(DetailsForm):
     """The public sign-up form: details plus email, consent and a honeypot."""
 
-    email = StringField(
-        "Email address",
-        filters=[clean_line],
-        validators=[
-            DataRequired("Enter your email address"),
-            Length(max=254, message=EMAIL_FORMAT),
-            optional(normalise_email, EMAIL_FORMAT),
-        ],
-    )
+    email = email_field()
     consent = BooleanField("Consent")
     # Named like a real field so that bots fill it in; people never see it.
     website = StringField("Website")
