@@ -1,13 +1,24 @@
 """Properties of the draw on generated pools: everyone placed once, and no better draw exists."""
 
 import random
+from dataclasses import replace
 
 import networkx as nx
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.pairing import EXACT_LIMIT, Person, Policy, plan_round
-from tests.test_pairing_reference import best_counts, counts, due_odd_role, normalised
+from tests.test_pairing_reference import (
+    avoided,
+    best_counts,
+    best_draws,
+    counts,
+    due_odd_role,
+    fewest_waiting,
+    keeps_apart,
+    normalised,
+    odd_queue,
+)
 
 # Spellings that must compare equal once case and spacing are normalised.
 ORGANISATIONS = ["Acme", "ACME ", "Beta  Co", "beta co", "Gamma", "Delta"]
@@ -119,3 +130,67 @@ def test_big_even_draws_reach_the_minimum_a_blossom_matching_finds(people, seed)
     plan = plan_round(people, Policy(), random.Random(seed))
     assert plan.search == "swaps"
     assert counts(people, plan.groups) == _optimum(people)
+
+
+# Never pair me with
+
+OUTSIDE = 0  # an id no generated pool holds
+
+
+@st.composite
+def avoiding(draw, pool, density=2.0):
+    """Add avoidances to a drawn pool: each on one side's list only, some naming outsiders."""
+    people = draw(pool)
+    ids = [p.id for p in people]
+    lists = st.tuples(st.sampled_from(ids), st.sampled_from([*ids, OUTSIDE]))
+    # Choose the count first: a bare list strategy seldom grows long enough to block a draw.
+    count = draw(st.integers(0, int(density * len(ids))))
+    named = draw(st.lists(lists, min_size=count, max_size=count))
+    return [replace(p, avoid=frozenset(b for a, b in named if a == p.id)) for p in people]
+
+
+def _check_placed_once_with_waiting(people, policy, plan):
+    """Assert groups, the one sitting out and those waiting cover the pool exactly once."""
+    placed = [n for group in plan.groups for n in group]
+    out = [plan.sits_out] if plan.sits_out is not None else []
+    assert sorted(placed + out + list(plan.unplaced)) == sorted(p.id for p in people)
+    assert list(plan.unplaced) == sorted(plan.unplaced)
+    sizes = sorted(len(group) for group in plan.groups)
+    assert sizes in ([2] * len(sizes), [2] * (len(sizes) - 1) + [3])
+    assert (plan.odd_one is not None) == (len(placed + out) % 2 == 1)
+    if plan.odd_one is not None and policy.odd == "trio":
+        assert plan.odd_one in next(g for g in plan.groups if len(g) == 3)
+
+
+@settled(300)
+@given(avoiding(pools(max_size=8), density=3), POLICIES, st.integers(0, 2**63 - 1))
+def test_small_draws_keep_every_avoidance_and_leave_the_fewest_waiting(people, policy, seed):
+    plan = plan_round(people, policy, random.Random(seed))
+    waiting, _ = fewest_waiting(people, policy.odd)
+    assert keeps_apart(people, plan.groups)
+    assert len(plan.unplaced) == waiting  # none at all whenever a draw of everyone exists
+    assert set(plan.unplaced) <= {n for pair in avoided(people) for n in pair}
+    _check_placed_once_with_waiting(people, policy, plan)
+    best, _ = best_draws(people, policy)
+    queue = odd_queue(people)
+    place = queue[plan.odd_one] if plan.odd_one is not None else ()
+    repeats, colleagues = len(plan.repeats), len(plan.same_org_pairs)
+    assert (place, repeats, colleagues if policy.same_org == "avoid" else 0) == best
+    assert plan.search == "exhaustive" and plan.proven
+
+
+@settled(150)
+@given(avoiding(pools(max_size=8)), POLICIES, st.integers(0, 2**63 - 1))
+def test_a_draw_is_the_same_whichever_side_named_each_avoidance(people, policy, seed):
+    # Turning every list around (b names a instead of a naming b) must not change the
+    # plan: nothing in it can tell who avoids whom.
+    ids = {p.id for p in people}
+    turned = [
+        replace(p, avoid=frozenset(q.id for q in people if p.id in q.avoid) | (p.avoid - ids))
+        for p in people
+    ]
+    plan = plan_round(people, policy, random.Random(seed))
+    assert plan_round(turned, policy, random.Random(seed)) == plan
+    shuffled = people[::-1]
+    random.Random(seed).shuffle(shuffled)
+    assert plan_round(shuffled, policy, random.Random(seed)) == plan

@@ -122,12 +122,14 @@ class _Draw:
         return True
 
 
-def swap_draw(pool, candidates, odd, rng):
+def swap_draw(pool, ranks, odd, rng):
     """Return the Outcome: the cheapest of several repaired random draws.
 
     Proven means the draw meets the lower bound, so no draw has fewer repeats or
     same-organisation pairs; settled means no swap or chain improves it.
     """
+    odd = odd if len(pool.ids) % 2 else None
+    candidates = [n for n, rank in enumerate(ranks) if rank == 0] if odd else []
     floor, work, best = cost_floor(pool, candidates, odd), [WORK_BUDGET], None
     for _ in range(max(1, min(20, RESTART_BUDGET // len(pool.ids)))):
         attempt = _Draw(pool, candidates, odd, rng, (floor, work))
