@@ -8,6 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.pairing import EXACT_LIMIT, Person, Policy, plan_round
+from app.pairing.matching import maximise
+from app.pairing.pool import Pool
 from tests.test_pairing_reference import (
     avoided,
     best_counts,
@@ -194,3 +196,68 @@ def test_a_draw_is_the_same_whichever_side_named_each_avoidance(people, policy, 
     shuffled = people[::-1]
     random.Random(seed).shuffle(shuffled)
     assert plan_round(shuffled, policy, random.Random(seed)) == plan
+
+
+# The matching behind big draws
+
+
+@st.composite
+def crowded(draw, min_size=EXACT_LIMIT + 1, max_size=24, chances=(0.2, 0.5, 0.7, 0.85, 0.95)):
+    """Draw a pool where each two avoid each other with a drawn chance, so some may wait."""
+    people = draw(pools(min_size=min_size, max_size=max_size))
+    chance = draw(st.sampled_from(chances))
+    rng = random.Random(draw(st.integers(0, 2**32)))
+    ids = [p.id for p in people]
+    pairs = [(a, b) for n, a in enumerate(ids) for b in ids[n + 1 :] if rng.random() < chance]
+    sides = [pair if rng.random() < 0.5 else pair[::-1] for pair in pairs]
+    return [replace(p, avoid=frozenset(b for a, b in sides if a == p.id)) for p in people]
+
+
+def _allowed_graph(people):
+    """Return the networkx graph of the pairs that may meet."""
+    bad = avoided(people)
+    graph = nx.Graph()
+    graph.add_nodes_from(p.id for p in people)
+    graph.add_edges_from(
+        (a.id, b.id)
+        for n, a in enumerate(people)
+        for b in people[n + 1 :]
+        if frozenset((a.id, b.id)) not in bad
+    )
+    return graph
+
+
+def _size(graph):
+    """Return the size of a maximum matching (networkx)."""
+    return len(nx.max_weight_matching(graph, maxcardinality=True))
+
+
+@settled(400)
+@given(crowded(min_size=2, max_size=14, chances=(0.5, 0.65, 0.75)), st.integers(0, 2**63 - 1))
+def test_the_matching_grown_from_any_start_is_maximum(people, seed):
+    pool = Pool(sorted(people, key=lambda p: p.id), avoid_same_org=True)
+    rng = random.Random(seed)
+    match = [-1] * len(people)
+    order = list(range(len(people)))
+    rng.shuffle(order)
+    for a, b in zip(order[::2], order[1::2], strict=False):
+        if pool.allowed(a, b) and rng.random() < 0.7:
+            match[a], match[b] = b, a
+    maximise(pool, match, rng, [10**9])
+    assert all(m == -1 or (match[m] == n and pool.allowed(n, m)) for n, m in enumerate(match))
+    assert sum(m != -1 for m in match) == 2 * _size(_allowed_graph(people))
+
+
+def test_the_matching_grows_through_an_odd_cycle():
+    # From the pair 0-2, reaching everyone needs a path through the cycle 0-3-4 (a blossom).
+    edges = {(0, 2), (0, 3), (0, 4), (1, 2), (2, 5), (3, 4), (3, 5)}
+    people = [
+        Person(a, "A", avoid=frozenset(b for b in range(6) if (min(a, b), max(a, b)) not in edges))
+        for a in range(6)
+    ]
+    pool = Pool(people, avoid_same_org=True)
+    for seed in range(30):
+        match = maximise(pool, [2, -1, 0, -1, -1, -1], random.Random(seed), [10**9])
+        assert sorted(match) == list(range(6)) and all(
+            (min(a, b), max(a, b)) in edges for a, b in enumerate(match)
+        )
