@@ -312,6 +312,63 @@ def test_pools_without_avoidances_draw_exactly_as_before():
     assert digest == "a5e60333c09c5a0731acc89577c1ef46b9bebbd1ef3925fc6974c09f62d580ab"
 
 
+@pytest.mark.parametrize(
+    ("odd", "size", "waiting"),
+    [("trio", 40, (1,)), ("trio", 41, (1,)), ("sit_out", 40, 1), ("sit_out", 41, ())],
+)
+def test_in_a_big_pool_someone_everyone_avoids_meets_nobody_and_the_fewest_wait(odd, size, waiting):
+    # 1 is due the odd role: the others have all had it once.
+    roles = {n: (1,) for n in range(2, size + 1)}
+    orgs = random.Random(size).choices("ABCDE", k=size)
+    people = people_from(orgs, roles=roles, avoid=[(n, 1) for n in range(2, size + 1)])
+    for seed in range(10):
+        plan = plan_round(people, Policy(odd), random.Random(seed))
+        assert plan.search == "swaps" and keeps_apart(people, plan.groups)
+        placed = [n for g in plan.groups for n in g]
+        assert sorted([*placed, *plan.unplaced] + [plan.sits_out] * (odd == "sit_out")) == list(
+            range(1, size + 1)
+        )
+        if odd == "trio":  # 1 waits; the other 39 need a trio, the other 40 do not
+            assert plan.unplaced == waiting and (plan.odd_one is None) == (size == 41)
+        elif size == 41:  # 1 sits out: everyone is drawn
+            assert plan.unplaced == () and plan.sits_out == 1
+        else:  # one sits out and one waits: 1, being due, sits out
+            assert len(plan.unplaced) == 1 and plan.sits_out == 1
+
+
+@pytest.mark.parametrize(("odd", "waiting"), [("trio", 2), ("sit_out", 1)])
+def test_in_a_big_pool_the_fewest_wait_when_most_people_avoid_each_other(odd, waiting):
+    # People 1-11 each avoid the others of 1-11, so each needs one of 12-20: two are left over.
+    avoid = [(a, b) for a in range(1, 12) for b in range(a + 1, 12)]
+    people = people_from(random.Random(0).choices("ABCDE", k=20), avoid=avoid)
+    for seed in range(10):
+        plan = plan_round(people, Policy(odd), random.Random(seed))
+        assert plan.search == "swaps" and len(plan.unplaced) == waiting
+        assert set(plan.unplaced) <= set(range(1, 12)) and keeps_apart(people, plan.groups)
+        assert sum(len(g) for g in plan.groups) == 18
+
+
+def lollipop(line):
+    """Return people 1-3 who may all meet, 3 also meeting 4, then a line 4-5-6-...: no one else."""
+    size = 3 + line
+    near = {1: {2, 3}, 2: {1, 3}, 3: {1, 2, 4}}
+    for n in range(4, size + 1):
+        near[n] = {n - 1, n + 1} - {size + 1}
+    everyone = set(near)
+    return [Person(n, "ABCDE"[n % 5], avoid=frozenset(everyone - near[n] - {n})) for n in near]
+
+
+@pytest.mark.parametrize("line", [14, 16, 18])
+def test_a_big_pool_whose_only_trio_is_far_from_whoever_is_left_still_draws_everyone(line):
+    # A draw of everyone exists: 1-2-3 as the trio, then 4-5, 6-7, ... along the line.
+    # Searches that look near the person a matching leaves out miss it; the exact one does not.
+    expected = [(1, 2, 3)] + [(n, n + 1) for n in range(4, 4 + line, 2)]
+    for seed in range(30):
+        plan = plan_round(lollipop(line), Policy("trio"), random.Random(seed))
+        assert sorted(tuple(sorted(g)) for g in plan.groups) == expected
+        assert plan.unplaced == () and plan.search == "swaps"
+
+
 # Bad input
 
 

@@ -261,3 +261,82 @@ def test_the_matching_grows_through_an_odd_cycle():
         assert sorted(match) == list(range(6)) and all(
             (min(a, b), max(a, b)) in edges for a, b in enumerate(match)
         )
+
+
+# Big pools keep avoidances too
+
+
+@settled(60)
+@given(
+    avoiding(pools(min_size=EXACT_LIMIT + 1, max_size=60), density=0.2),
+    POLICIES,
+    st.integers(0, 2**63 - 1),
+)
+def test_big_draws_never_break_a_sparse_avoidance(people, policy, seed):
+    plan = plan_round(people, policy, random.Random(seed))
+    assert plan.search == "swaps" and keeps_apart(people, plan.groups)
+    _check_placed_once_with_waiting(people, policy, plan)
+    degree = max(sum(n in pair for pair in avoided(people)) for n in (p.id for p in people))
+    if degree < len(people) / 2 - 2:
+        # Everyone then has more than half the pool to meet: a draw of everyone exists
+        # with anyone in the odd role (Dirac), so nobody waits and the due one is odd.
+        assert plan.unplaced == ()
+        if len(people) % 2:
+            assert plan.odd_one in due_odd_role(people)
+
+
+def _allowed_optimum(people):
+    """Return networkx's (repeats, same-organisation pairs) minimum over allowed pairs only."""
+    bad = avoided(people)
+    graph = nx.Graph()
+    for n, a in enumerate(people):
+        for b in people[n + 1 :]:
+            if frozenset((a.id, b.id)) not in bad:
+                repeats, colleagues = counts(people, [(a.id, b.id)])
+                graph.add_edge(a.id, b.id, weight=10**6 - (1000 * repeats + colleagues))
+    matching = nx.max_weight_matching(graph, maxcardinality=True)
+    assert 2 * len(matching) == len(people)  # sparse: a draw of everyone exists
+    return counts(people, [tuple(pair) for pair in matching])
+
+
+@settled(30)
+@given(
+    avoiding(
+        pools(min_size=EXACT_LIMIT + 2, max_size=40, organisations=["A", "B", "C", "a", "B "]),
+        density=0.3,
+    ),
+    st.integers(0, 2**63 - 1),
+)
+def test_big_even_draws_with_avoidances_reach_the_minimum_a_blossom_matching_finds(people, seed):
+    people = people[: len(people) // 2 * 2]
+    plan = plan_round(people, Policy(), random.Random(seed))
+    assert plan.unplaced == () and keeps_apart(people, plan.groups)
+    assert counts(people, plan.groups) == _allowed_optimum(people)
+
+
+def _trio_adds_one(graph, pairs):
+    """Say whether a trio can place one more than pairs alone: some triangle costs one pair."""
+    for a, b in graph.edges:
+        for c in set(graph[a]) & set(graph[b]):
+            if _size(graph.subgraph(set(graph) - {a, b, c})) == pairs - 1:
+                return True
+    return False
+
+
+@settled(80)
+@given(crowded(), POLICIES, st.integers(0, 2**63 - 1))
+def test_big_draws_leave_as_few_waiting_as_a_blossom_matching_proves_possible(people, policy, seed):
+    plan = plan_round(people, policy, random.Random(seed))
+    assert keeps_apart(people, plan.groups)
+    _check_placed_once_with_waiting(people, policy, plan)
+    graph = _allowed_graph(people)
+    pairs = _size(graph)
+    left = len(people) - 2 * pairs
+    if not pairs:
+        expected = len(people)
+    elif policy.odd == "sit_out":
+        expected = max(0, left - 1)
+    else:
+        expected = left - 1 if left and _trio_adds_one(graph, pairs) else left
+    assert len(plan.unplaced) == expected
+    assert set(plan.unplaced) <= {n for pair in avoided(people) for n in pair}

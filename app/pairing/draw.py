@@ -36,10 +36,10 @@ def plan_round(people, policy, rng, round_number=None):
     Above it the search is best effort: a uniformly random draw is repaired by
     swaps between groups and chains of re-pairings until none helps, it meets a
     proven lower bound, or a work limit is hit (restarted a few times for
-    mid-size pools); an avoided pair costs more than anything else, so swaps
-    remove it first. That draw is random but not provably uniform over the
-    optimal ones. The same people (in any order), policy and seed give the same
-    plan.
+    mid-size pools); avoided pairs it cannot repair are settled by a maximum
+    matching of the pairs allowed. That draw is random but not provably uniform
+    over the optimal ones. The same people (in any order), policy and seed give
+    the same plan.
     """
     people = _checked(people)
     pool = Pool(people, avoid_same_org=policy.same_org == "avoid")
