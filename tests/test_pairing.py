@@ -1,7 +1,9 @@
 """The draw: fair rotation of the odd role, unbiased and reproducible draws, bends, seeds."""
 
+import hashlib
 import random
 from collections import Counter
+from dataclasses import replace
 
 import pytest
 
@@ -14,11 +16,20 @@ from app.pairing import (
     parse_seed,
     plan_round,
 )
-from tests.test_pairing_reference import all_draws, chi_square_p, counts
+from tests.test_pairing_reference import (
+    all_draws,
+    best_draws,
+    chi_square_p,
+    counts,
+    keeps_apart,
+)
 
 
-def people_from(orgs, met=(), roles=None):
-    """Return people with ids 1..n from a string of organisation letters and met pairs."""
+def people_from(orgs, met=(), roles=None, avoid=()):
+    """Return people with ids 1..n from organisation letters, met pairs and (a, b) avoidances.
+
+    An avoidance (a, b) is on a's list only: the draw must read it both ways.
+    """
     roles = roles or {}
     return [
         Person(
@@ -26,6 +37,7 @@ def people_from(orgs, met=(), roles=None):
             organisation=org,
             past_partners=frozenset(b for a, b in met if a == n) | {a for a, b in met if b == n},
             odd_roles=roles.get(n, ()),
+            avoid=frozenset(b for a, b in avoid if a == n),
         )
         for n, org in enumerate(orgs, start=1)
     ]
@@ -191,6 +203,170 @@ def test_a_big_pool_with_twenty_rounds_of_history_draws_with_no_rule_bent():
     orgs = rng.choices([f"Org {n}" for n in range(40)], [1 / (n + 1) for n in range(40)], k=400)
     plans, _ = play_rounds(people_from(orgs), Policy(), rounds=20)
     assert all(plan.bent == () and plan.proven for plan in plans)
+
+
+# Never pair me with
+
+
+@pytest.mark.parametrize("odd", ["trio", "sit_out"])
+@pytest.mark.parametrize("avoid", [(1, 2), (2, 1)])
+def test_two_people_who_avoid_each_other_both_wait_in_a_plan_with_no_groups(odd, avoid):
+    plan = plan_round(people_from("AB", avoid=[avoid]), Policy(odd), random.Random(0))
+    assert plan.groups == () and plan.unplaced == (1, 2)
+    assert plan.sits_out is None and plan.odd_one is None and plan.bent == ()
+
+
+def test_of_three_in_trios_one_of_the_two_waits_either_as_likely_and_the_third_pairs():
+    people = people_from("ABC", avoid=[(1, 2)])
+    tally = Counter()
+    for seed in range(2000):
+        plan = plan_round(people, Policy("trio"), random.Random(seed))
+        assert plan.odd_one is None and plan.groups == ((*({1, 2} - {*plan.unplaced}), 3),)
+        tally[plan.unplaced] += 1
+    assert set(tally) == {(1,), (2,)}
+    assert chi_square_p(list(tally.values()), [1000, 1000]) > 0.001
+
+
+def test_of_three_sitting_out_the_next_most_due_sits_out_rather_than_anyone_wait():
+    # 3 is due the odd role, but then 1 and 2 would meet; of the two, 1 has rested longer.
+    people = people_from("ABC", roles={1: (1,), 2: (2,)}, avoid=[(2, 1)])
+    for seed in range(50):
+        plan = plan_round(people, Policy("sit_out"), random.Random(seed))
+        assert (plan.groups, plan.sits_out, plan.unplaced) == (((2, 3),), 1, ())
+
+
+def test_of_four_the_two_draws_that_keep_them_apart_are_equally_likely():
+    people = people_from("ABCD", avoid=[(1, 2)])
+    tally = Counter(draw_key(plan_round(people, Policy(), random.Random(s))) for s in range(2000))
+    assert {tuple(sorted(tuple(sorted(g)) for g in key[0])) for key in tally} == {
+        ((1, 3), (2, 4)),
+        ((1, 4), (2, 3)),
+    }
+    assert chi_square_p(list(tally.values()), [1000, 1000]) > 0.001
+
+
+def test_who_waits_and_how_the_rest_pair_is_uniform_over_the_best_draws():
+    # 1, 2 and 3 all avoid each other: one of them waits, the other two pair with 4 and 5.
+    people = people_from("ABCDE", avoid=[(1, 2), (1, 3), (3, 2)])
+    _, best = best_draws(people, Policy())
+    expected = {(frozenset(map(frozenset, groups)), waiting) for groups, _, waiting in best}
+    tally = Counter()
+    for seed in range(3000):
+        plan = plan_round(people, Policy(), random.Random(seed))
+        tally[frozenset(map(frozenset, plan.groups)), plan.unplaced] += 1
+    assert len(expected) == 6 and set(tally) == expected
+    assert chi_square_p(list(tally.values()), [500] * 6) > 0.001
+
+
+@pytest.mark.parametrize("odd", ["trio", "sit_out"])
+def test_of_four_someone_who_avoids_all_the_others_leaves_one_person_waiting(odd):
+    people = people_from("ABCD", avoid=[(1, 2), (1, 3), (1, 4)])
+    for seed in range(30):
+        plan = plan_round(people, Policy(odd), random.Random(seed))
+        assert len(plan.unplaced) == 1 and keeps_apart(people, plan.groups)
+        if odd == "trio":
+            assert plan.unplaced == (1,) and sorted(plan.groups[0]) == [2, 3, 4]
+        else:
+            placed = [n for g in plan.groups for n in g] + [plan.sits_out, *plan.unplaced]
+            assert len(plan.groups) == 1 and sorted(placed) == [1, 2, 3, 4]
+
+
+def test_a_ring_of_avoidances_leaves_only_the_draw_across_it():
+    ring = people_from("ABCD", avoid=[(1, 2), (2, 3), (3, 4), (4, 1)])
+    line = people_from("ABC", avoid=[(1, 2), (2, 3)])
+    for seed in range(30):
+        plan = plan_round(ring, Policy(), random.Random(seed))
+        assert sorted(plan.groups) == [(1, 3), (2, 4)] and plan.unplaced == ()
+        plan = plan_round(line, Policy(), random.Random(seed))
+        assert plan.groups == ((1, 3),) and plan.unplaced == (2,)
+
+
+@pytest.mark.parametrize("size", [2, 3, 4, 7, 40, 301])
+def test_avoiding_yourself_or_someone_outside_the_pool_changes_nothing(size):
+    people = people_from(random.Random(size).choices("ABC", k=size))
+    odd = [replace(p, avoid={p.id, 10_000 + p.id}) for p in people]
+    for seed in range(5):
+        plan = plan_round(people, Policy(), random.Random(seed))
+        assert plan_round(odd, Policy(), random.Random(seed)) == plan and plan.unplaced == ()
+
+
+def test_pools_without_avoidances_draw_exactly_as_before():
+    # Round cards record seeds: the same people and seed must still give the same plan.
+    lines = []
+    for size in (2, 3, 5, 8, 11, 15, 16, 17, 40, 301):
+        rng = random.Random(size)
+        people = [
+            Person(
+                n,
+                rng.choice("ABCD"),
+                frozenset(rng.sample(range(1, size + 1), min(size, 3))) - {n},
+                tuple(rng.sample(range(1, 6), rng.randrange(3))),
+            )
+            for n in range(1, size + 1)
+        ]
+        for odd in ("trio", "sit_out"):
+            for seed in range(5):
+                plan = plan_round(people, Policy(odd=odd), random.Random(seed))
+                lines.append(repr((plan.groups, plan.odd_one, plan.sits_out, plan.proven)))
+    digest = hashlib.sha256("\n".join(lines).encode()).hexdigest()
+    assert digest == "a5e60333c09c5a0731acc89577c1ef46b9bebbd1ef3925fc6974c09f62d580ab"
+
+
+@pytest.mark.parametrize(
+    ("odd", "size", "waiting"),
+    [("trio", 40, (1,)), ("trio", 41, (1,)), ("sit_out", 40, 1), ("sit_out", 41, ())],
+)
+def test_in_a_big_pool_someone_everyone_avoids_meets_nobody_and_the_fewest_wait(odd, size, waiting):
+    # 1 is due the odd role: the others have all had it once.
+    roles = {n: (1,) for n in range(2, size + 1)}
+    orgs = random.Random(size).choices("ABCDE", k=size)
+    people = people_from(orgs, roles=roles, avoid=[(n, 1) for n in range(2, size + 1)])
+    for seed in range(10):
+        plan = plan_round(people, Policy(odd), random.Random(seed))
+        assert plan.search == "swaps" and keeps_apart(people, plan.groups)
+        placed = [n for g in plan.groups for n in g]
+        assert sorted([*placed, *plan.unplaced] + [plan.sits_out] * (odd == "sit_out")) == list(
+            range(1, size + 1)
+        )
+        if odd == "trio":  # 1 waits; the other 39 need a trio, the other 40 do not
+            assert plan.unplaced == waiting and (plan.odd_one is None) == (size == 41)
+        elif size == 41:  # 1 sits out: everyone is drawn
+            assert plan.unplaced == () and plan.sits_out == 1
+        else:  # one sits out and one waits: 1, being due, sits out
+            assert len(plan.unplaced) == 1 and plan.sits_out == 1
+
+
+@pytest.mark.parametrize(("odd", "waiting"), [("trio", 2), ("sit_out", 1)])
+def test_in_a_big_pool_the_fewest_wait_when_most_people_avoid_each_other(odd, waiting):
+    # People 1-11 each avoid the others of 1-11, so each needs one of 12-20: two are left over.
+    avoid = [(a, b) for a in range(1, 12) for b in range(a + 1, 12)]
+    people = people_from(random.Random(0).choices("ABCDE", k=20), avoid=avoid)
+    for seed in range(10):
+        plan = plan_round(people, Policy(odd), random.Random(seed))
+        assert plan.search == "swaps" and len(plan.unplaced) == waiting
+        assert set(plan.unplaced) <= set(range(1, 12)) and keeps_apart(people, plan.groups)
+        assert sum(len(g) for g in plan.groups) == 18
+
+
+def lollipop(line):
+    """Return people 1-3 who may all meet, 3 also meeting 4, then a line 4-5-6-...: no one else."""
+    size = 3 + line
+    near = {1: {2, 3}, 2: {1, 3}, 3: {1, 2, 4}}
+    for n in range(4, size + 1):
+        near[n] = {n - 1, n + 1} - {size + 1}
+    everyone = set(near)
+    return [Person(n, "ABCDE"[n % 5], avoid=frozenset(everyone - near[n] - {n})) for n in near]
+
+
+@pytest.mark.parametrize("line", [14, 16, 18])
+def test_a_big_pool_whose_only_trio_is_far_from_whoever_is_left_still_draws_everyone(line):
+    # A draw of everyone exists: 1-2-3 as the trio, then 4-5, 6-7, ... along the line.
+    # Searches that look near the person a matching leaves out miss it; the exact one does not.
+    expected = [(1, 2, 3)] + [(n, n + 1) for n in range(4, 4 + line, 2)]
+    for seed in range(30):
+        plan = plan_round(lollipop(line), Policy("trio"), random.Random(seed))
+        assert sorted(tuple(sorted(g)) for g in plan.groups) == expected
+        assert plan.unplaced == () and plan.search == "swaps"
 
 
 # Bad input

@@ -6,7 +6,7 @@ than the bad one: it finds improvements that no single swap between two pairs ca
 
 from collections import deque
 
-from app.pairing.pool import REPEAT, SAME_ORG
+from app.pairing.pool import AVOID, REPEAT, SAME_ORG
 
 CHAIN_LIMIT = 600  # people; each search may look at every pair of people (quadratic)
 
@@ -23,7 +23,8 @@ def _partners(groups, k):
 def _search(groups, k, cost, rng, work):
     """Return the chain's new pairs, last-first, that re-pair pair k more cheaply, or None."""
     a, b = groups[k]
-    limit = REPEAT if cost(a, b) >= REPEAT else SAME_ORG  # every new pair must cost less
+    # Every new pair must sit in a cheaper tier than the bad one, so the chain saves cost.
+    limit = next(tier for tier in (AVOID, REPEAT, SAME_ORG) if cost(a, b) >= tier)
     where = _partners(groups, k)
     unseen = list(where)
     rng.shuffle(unseen)  # explore in random order so the chain found is a random one

@@ -2,8 +2,8 @@
 
 from app.pairing.bends import bends, ids
 from app.pairing.exact import EXACT_LIMIT, exact_draw
-from app.pairing.model import Plan, PoolTooSmall
-from app.pairing.pool import Pool, odd_candidates
+from app.pairing.model import Outcome, Plan, PoolTooSmall
+from app.pairing.pool import Pool, odd_ranks
 from app.pairing.swaps import swap_draw
 
 
@@ -21,24 +21,35 @@ def _checked(people):
 def plan_round(people, policy, rng, round_number=None):
     """Draw a round: pairs, plus a trio or one sitting out when the count is odd.
 
-    Priorities, in order: the odd role goes to whoever is due it (see
-    odd_candidates); then the fewest repeated pairs; then the fewest
-    same-organisation pairs (a trio counts all three of its pairs); then chance.
-    Up to EXACT_LIMIT people the search is exhaustive: the counts are minimal
-    and the draw is uniform over every draw reaching them. Above it the search
-    is best effort: a uniformly random draw is repaired by swaps between groups
-    and chains of re-pairings until none helps, it meets a proven lower bound,
-    or a work limit is hit (restarted a few times for mid-size pools). That draw
-    is random but not provably uniform over the optimal ones. The same people
-    (in any order), policy and seed give the same plan.
+    Hard rule first: two people never share a group when either avoids the other
+    (Person.avoid). When that leaves no draw of everyone, the fewest possible
+    wait (Plan.unplaced); only people named in an avoidance ever wait, and the
+    odd count is handled among the people drawn. Where no two people may meet
+    at all (two who avoid each other, say) the Plan has no groups and everyone
+    waits; PoolTooSmall is raised only for a pool of fewer than two people.
+
+    Then, in order: the odd role goes to whoever is due it (see odd_ranks; the
+    next most due only when avoidances rule them out); then the fewest repeated
+    pairs; then the fewest same-organisation pairs (a trio counts all three of
+    its pairs); then chance. Up to EXACT_LIMIT people the search is exhaustive:
+    the counts are minimal and the draw is uniform over every draw reaching them.
+    Above it the search is best effort: a uniformly random draw is repaired by
+    swaps between groups and chains of re-pairings until none helps, it meets a
+    proven lower bound, or a work limit is hit (restarted a few times for
+    mid-size pools); avoided pairs it cannot repair are settled by a maximum
+    matching of the pairs allowed. That draw is random but not provably uniform
+    over the optimal ones. The same people (in any order), policy and seed give
+    the same plan.
     """
     people = _checked(people)
     pool = Pool(people, avoid_same_org=policy.same_org == "avoid")
-    odd = policy.odd if len(people) % 2 else None
-    candidates = odd_candidates(people) if odd else []
     search = "exhaustive" if len(people) <= EXACT_LIMIT else "swaps"
-    draw = exact_draw if search == "exhaustive" else swap_draw
-    outcome = draw(pool, candidates, odd, rng)
+    if pool.any_allowed():
+        draw = exact_draw if search == "exhaustive" else swap_draw
+        outcome = draw(pool, odd_ranks(people), policy.odd, rng)
+    else:
+        everyone = tuple(range(len(people)))
+        outcome = Outcome([], None, proven=True, settled=True, unplaced=everyone)
     groups = [_tidy(group, outcome.odd_one) for group in outcome.groups]
     rng.shuffle(groups)  # the order cards are placed in, so nobody is always first
     return _plan(pool, outcome._replace(groups=groups), search, policy, round_number)
@@ -69,4 +80,5 @@ def _plan(pool, outcome, search, policy, round_number):
         proven=outcome.proven,
         policy=policy,
         round_number=round_number,
+        unplaced=tuple(pool.ids[n] for n in sorted(outcome.unplaced)),
     )

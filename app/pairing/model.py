@@ -18,18 +18,22 @@ class Person:
     `past_partners` holds the ids of everyone they have been grouped with in any
     earlier round (ids outside the pool are ignored). `odd_roles` holds the round
     numbers in which they sat out or joined a trio; the count and the latest of
-    them decide who takes the odd role next.
+    them decide who takes the odd role next. `avoid` holds the ids on their own
+    "never pair me with" list: the draw never groups two people when either
+    names the other (ids outside the pool are ignored).
     """
 
     id: int
     organisation: str
     past_partners: frozenset[int] = frozenset()
     odd_roles: tuple[int, ...] = ()
+    avoid: frozenset[int] = frozenset()
 
     def __post_init__(self):
         # Callers hand over sets and lists from queries; keep the frozen shapes.
         object.__setattr__(self, "past_partners", frozenset(self.past_partners))
         object.__setattr__(self, "odd_roles", tuple(sorted(self.odd_roles)))
+        object.__setattr__(self, "avoid", frozenset(self.avoid))
 
 
 @dataclass(frozen=True)
@@ -62,6 +66,7 @@ class Outcome(NamedTuple):
     odd_one: int | None
     proven: bool  # no draw has fewer repeats or same-organisation pairs
     settled: bool  # the search ran until no move it knows improves the draw
+    unplaced: tuple = ()  # indexes left out because avoidances leave no draw with them
 
 
 @dataclass(frozen=True)
@@ -72,6 +77,9 @@ class Plan:
     it (`odd_one`) last. `search` is "exhaustive" (small pools: counts minimal,
     draw uniform among the optimal ones) or "swaps" (big pools: best effort).
     `proven` says the repeat and same-organisation counts are known minimal.
+    `unplaced` lists, in id order, the people who wait this round because the
+    avoidances leave no draw that includes them (empty otherwise); it never
+    says why, and nothing in a Plan says who avoids whom.
     """
 
     groups: tuple[tuple[int, ...], ...]
@@ -84,6 +92,7 @@ class Plan:
     proven: bool
     policy: Policy
     round_number: int | None = None
+    unplaced: tuple[int, ...] = ()
 
     @property
     def pairs(self):

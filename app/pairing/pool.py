@@ -3,7 +3,9 @@
 from collections import Counter
 
 # One repeat outweighs any number of same-organisation pairs, so minimising the
-# total cost minimises (repeats, same-organisation pairs) lexicographically.
+# total cost minimises (repeats, same-organisation pairs) lexicographically; an
+# avoided pair outweighs every repeat a swap between two groups could save.
+AVOID = 1 << 48
 REPEAT = 1 << 32
 SAME_ORG = 1
 
@@ -13,8 +15,20 @@ def normalise(organisation):
     return " ".join(organisation.split()).casefold()
 
 
+def _both_ways(people, index, field):
+    """Return, per index, the indexes named by either side of each pair in a field of ids."""
+    named = [set() for _ in people]
+    for n, person in enumerate(people):
+        for other in getattr(person, field):
+            m = index.get(other)
+            if m is not None and m != n:
+                named[n].add(m)
+                named[m].add(n)
+    return named
+
+
 class Pool:
-    """People indexed 0..n-1 in id order, with symmetric history and organisation keys."""
+    """People indexed 0..n-1 in id order, with symmetric history, avoidances and organisations."""
 
     def __init__(self, people, avoid_same_org):
         self.people = people
@@ -22,21 +36,27 @@ class Pool:
         self.orgs = [normalise(person.organisation) for person in people]
         self.avoid_same_org = avoid_same_org
         index = {pid: n for n, pid in enumerate(self.ids)}
-        self.met = [set() for _ in people]
-        # History is read from both sides: either person's record of the pair counts.
-        for n, person in enumerate(people):
-            for other in person.past_partners:
-                m = index.get(other)
-                if m is not None and m != n:
-                    self.met[n].add(m)
-                    self.met[m].add(n)
+        # Either person's record counts: history and "never pair me with" read both ways.
+        self.met = _both_ways(people, index, "past_partners")
+        self.avoid = _both_ways(people, index, "avoid")
+        self.named = frozenset(n for n, avoided in enumerate(self.avoid) if avoided)
 
     def cost(self, a, b):
         """Return the cost of grouping people a and b (by index)."""
         cost = REPEAT if b in self.met[a] else 0
         if self.avoid_same_org and self.orgs[a] == self.orgs[b]:
             cost += SAME_ORG
+        if b in self.avoid[a]:
+            cost += AVOID
         return cost
+
+    def allowed(self, a, b):
+        """Say whether a and b (by index) may share a group: neither avoids the other."""
+        return b not in self.avoid[a]
+
+    def any_allowed(self):
+        """Say whether any two people in the pool may share a group."""
+        return any(len(avoided) < len(self.ids) - 1 for avoided in self.avoid)
 
     def is_repeat(self, a, b):
         """Say whether a and b (by index) have been grouped before."""
@@ -52,22 +72,22 @@ def _last(person):
     return person.odd_roles[-1] if person.odd_roles else None
 
 
-def odd_candidates(people):
-    """Return the indexes of the people due the odd role (sit out or join the trio).
+def odd_ranks(people):
+    """Return each person's place in the queue for the odd role (sit out or join the trio).
 
-    Nobody takes it twice in a row while anyone else is available; then the
-    fewest times so far wins, then the longest since last time. The draw picks
-    among the remaining ties (by cost, then at random).
+    Place 0 is due it now. Nobody takes it twice in a row while anyone else is
+    available; then the fewest times so far wins, then the longest since last
+    time (never counts as longest ago). The draw picks among the ties (by cost,
+    then at random); later places serve only when avoidances rule out the earlier.
     """
     lasts = [_last(person) for person in people]
     latest = max((last for last in lasts if last is not None), default=None)
-    order = range(len(people))
-    rested = [n for n in order if latest is None or lasts[n] != latest] or list(order)
-    fewest = min(len(people[n].odd_roles) for n in rested)
-    due = [n for n in rested if len(people[n].odd_roles) == fewest]
-    # Never having had the role counts as longest ago.
-    earliest = min((lasts[n] is not None, lasts[n] or 0) for n in due)
-    return [n for n in due if (lasts[n] is not None, lasts[n] or 0) == earliest]
+    keys = [
+        (last is not None and last == latest, len(person.odd_roles), last is not None, last or 0)
+        for person, last in zip(people, lasts, strict=True)
+    ]
+    places = {key: place for place, key in enumerate(sorted(set(keys)))}
+    return [places[key] for key in keys]
 
 
 def cost_floor(pool, candidates, odd):

@@ -2,7 +2,8 @@
 
 from app.pairing.chains import CHAIN_LIMIT, rechain
 from app.pairing.model import Outcome
-from app.pairing.pool import cost_floor
+from app.pairing.pool import AVOID, cost_floor
+from app.pairing.settle import settle
 
 RESTART_BUDGET = 2000  # people x attempts: many fresh starts for mid-size pools, one at 10,000
 # Swap checks per draw (2-3 microseconds each): caps the time, at a few seconds, for pools
@@ -10,33 +11,34 @@ RESTART_BUDGET = 2000  # people x attempts: many fresh starts for mid-size pools
 WORK_BUDGET = 1_000_000
 
 
-class _Draw:
-    """One attempt: groups drawn at random, then swaps while any lowers the total cost."""
+def _random_start(pool, candidates, odd, rng):
+    """Return (groups, odd one): random pairs, the odd one due it, joining a trio at least cost."""
+    odd_one = rng.choice(candidates) if odd else None
+    order = [n for n in range(len(pool.ids)) if n != odd_one]
+    rng.shuffle(order)
+    groups = [[order[n], order[n + 1]] for n in range(0, len(order), 2)]
+    if odd == "trio":
+        added = [pool.cost(odd_one, a) + pool.cost(odd_one, b) for a, b in groups]
+        least = min(added)
+        groups[rng.choice([n for n, extra in enumerate(added) if extra == least])].append(odd_one)
+    elif odd == "sit_out":
+        groups.append([odd_one])  # a group of one: sitting out costs nothing
+    return groups, odd_one
 
-    def __init__(self, pool, candidates, odd, rng, limits):
+
+class _Draw:
+    """One attempt: groups from a start, then swaps while any lowers the total cost."""
+
+    def __init__(self, pool, candidates, rng, limits, start):
         self.cost, self.rng, self.candidates = pool.cost, rng, frozenset(candidates)
         self.floor, self.work = limits  # work: a one-item list shared by every attempt
-        self.odd_one = rng.choice(candidates) if odd else None
-        order = [n for n in range(len(pool.ids)) if n != self.odd_one]
-        rng.shuffle(order)
-        self.groups = [[order[n], order[n + 1]] for n in range(0, len(order), 2)]
-        if odd == "trio":
-            self._join_trio()
-        elif odd == "sit_out":
-            self.groups.append([self.odd_one])  # a group of one: sitting out costs nothing
+        self.groups, self.odd_one = start
         self.costs = [self.group_cost(group) for group in self.groups]
         self.total = sum(self.costs)
 
     def group_cost(self, group):
         """Return the cost of every pair inside a group."""
         return sum(self.cost(a, b) for n, a in enumerate(group) for b in group[n + 1 :])
-
-    def _join_trio(self):
-        """Add the odd one to a pair where they add the least cost, at random among ties."""
-        added = [self.cost(self.odd_one, a) + self.cost(self.odd_one, b) for a, b in self.groups]
-        least = min(added)
-        k = self.rng.choice([n for n, extra in enumerate(added) if extra == least])
-        self.groups[k].append(self.odd_one)
 
     def _unfinished(self):
         """Say whether the draw may still improve: above the floor with work left."""
@@ -122,19 +124,33 @@ class _Draw:
         return True
 
 
-def swap_draw(pool, candidates, odd, rng):
+def swap_draw(pool, ranks, odd, rng):
     """Return the Outcome: the cheapest of several repaired random draws.
 
     Proven means the draw meets the lower bound, so no draw has fewer repeats or
-    same-organisation pairs; settled means no swap or chain improves it.
+    same-organisation pairs; settled means no swap or chain improves it. Avoided
+    pairs cost more than anything else, so swaps remove them first; any left are
+    settled by a maximum matching (see settle), and the rest repaired again.
     """
-    floor, work, best = cost_floor(pool, candidates, odd), [WORK_BUDGET], None
+    whole = odd if len(pool.ids) % 2 else None
+    due = [n for n, rank in enumerate(ranks) if rank == 0]
+    candidates = due if whole else []
+    floor, work, best = cost_floor(pool, candidates, whole), [WORK_BUDGET], None
     for _ in range(max(1, min(20, RESTART_BUDGET // len(pool.ids)))):
-        attempt = _Draw(pool, candidates, odd, rng, (floor, work))
+        start = _random_start(pool, candidates, whole, rng)
+        attempt = _Draw(pool, candidates, rng, (floor, work), start)
         total = attempt.repair()
         if best is None or total < best.total:
             best = attempt
         if total <= floor or work[0] <= 0:
             break
+    waiting = []
+    if best.total >= AVOID:
+        groups, odd_one, waiting = settle(pool, best.groups, ranks, odd, rng)
+        # The bound assumed everyone drawn, the odd one due it: claim only a perfect draw.
+        floor = 0
+        best = _Draw(pool, due, rng, (floor, work), (groups, odd_one))
+        best.repair()
     groups = [group for group in best.groups if len(group) > 1]
-    return Outcome(groups, best.odd_one, best.total <= floor, settled=work[0] > 0)
+    proven = best.total <= floor
+    return Outcome(groups, best.odd_one, proven, settled=work[0] > 0, unplaced=tuple(waiting))

@@ -1,9 +1,11 @@
 """Drawing big rounds: plan_round beside networkx's blossom matching (Yelp's Beans method)."""
 
+import functools
 import math
 import random
 import statistics
 import time
+from dataclasses import replace
 
 import networkx as nx
 
@@ -13,6 +15,7 @@ ORGANISATIONS = [f"Organisation {n}" for n in range(40)]
 ZIPF = [1 / (n + 1) for n in range(len(ORGANISATIONS))]
 NX_LIMIT = 60.0  # seconds; networkx runs only where its estimated time fits
 DRAW_LIMIT = 3.0  # seconds for plan_round at 10,000 people
+AVOID_LIMIT = 1.0  # seconds for plan_round at 10,000 people with "never pair me with" lists
 
 
 def skewed(rng, size):
@@ -34,8 +37,17 @@ SCENARIOS = [
     ("one org 60%, 20 rounds", majority, 20, (300, 10000)),
     ("skewed orgs, 45 rounds", skewed, 45, (60,)),
 ]
+# (family, organisations, rounds of history, size, share keeping a list, how many avoid everyone)
+# Someone who avoids everyone else must wait, and sends the draw through its exact settling step.
+AVOIDING = [
+    ("skewed orgs, 20 rounds", skewed, 20, 10000, 0.01, 0),
+    ("skewed orgs, 20 rounds", skewed, 20, 10000, 0.05, 0),
+    ("one org 60%, 20 rounds", majority, 20, 10000, 0.05, 0),
+    ("skewed orgs, 20 rounds", skewed, 20, 10000, 0.05, 3),
+]
 
 
+@functools.cache  # the avoidance scenarios reuse the pools the comparison built
 def _pool(organisations, size, rounds, seed=1):
     """Return people with the given organisations and rounds of history drawn by plan_round."""
     rng = random.Random(seed)
@@ -139,6 +151,77 @@ def _summary(rows):
     }
 
 
+def _avoiding(people, share, everyone, seed=3):
+    """Return the people with a share avoiding one to three others, and a few avoiding all."""
+    rng = random.Random(seed)
+    ids = [p.id for p in people]
+    holders = set(rng.sample(ids, round(share * len(ids))))
+    lists = {pid: set(rng.sample(ids, rng.randint(1, 3))) for pid in holders}
+    lists |= {pid: set(ids) for pid in rng.sample(ids, everyone)}
+    return [replace(p, avoid=frozenset(lists.get(p.id, ())) - {p.id}) for p in people]
+
+
+def _broken(people, plan):
+    """Return how many of a plan's pairs hold two people of whom one avoids the other."""
+    avoid = {p.id: p.avoid for p in people}
+    return sum(b in avoid[a] or a in avoid[b] for a, b in plan.pairs)
+
+
+def _timed(people):
+    """Time three draws; return (median seconds, first plan, avoided pairs broken in all three)."""
+    times, plans = [], []
+    for seed in (2026, 2027, 2028):
+        started = time.perf_counter()
+        plans.append(plan_round(people, Policy(), random.Random(seed)))
+        times.append(time.perf_counter() - started)
+    return statistics.median(times), plans[0], sum(_broken(people, plan) for plan in plans)
+
+
+def _avoid_row(name, label, seconds, plan, extra=None):
+    """Return one row for an avoidance scenario: its figures, and what broke or waited."""
+    counts = f"{len(plan.repeats)} repeats, {len(plan.same_org_pairs)} same-org pairs"
+    proven = " (proven minimal)" if plan.proven else ""
+    lead = (
+        "" if extra is None else f"{extra['broken']} of {extra['avoided']} avoided pairs broken, "
+    )
+    waiting = "" if extra is None else f", {len(plan.unplaced)} waiting"
+    return {
+        "scenario": f"{name}, {label}, plan_round: {lead}{counts}{waiting}{proven}",
+        "seconds": round(seconds, 3),
+        "method": "plan_round" if extra is None else "plan_round with avoidances",
+        "repeats": len(plan.repeats),
+        "same_org_pairs": len(plan.same_org_pairs),
+        "proven": plan.proven,
+        **({} if extra is None else {**extra, "waiting": len(plan.unplaced)}),
+    }
+
+
+def _with_avoidances():
+    """Draw each big pool with and without avoidances; return (rows, all kept and fast, line)."""
+    rows, ok, slowest = [], True, 0.0
+    for family, organisations, rounds, size, share, everyone in AVOIDING:
+        name = f"{size} people, {family}"
+        people = _pool(organisations, size, rounds)
+        seconds, plan, _ = _timed(people)
+        rows.append(_avoid_row(name, "no avoidances (baseline)", seconds, plan))
+        avoiding = _avoiding(people, share, everyone)
+        avoided = len({frozenset((p.id, q)) for p in avoiding for q in p.avoid})
+        seconds, plan, broken = _timed(avoiding)
+        label = f"{share:.0%} keeping a list of 1-3" + f", {everyone} avoiding all" * bool(everyone)
+        rows.append(_avoid_row(name, label, seconds, plan, {"avoided": avoided, "broken": broken}))
+        for row in rows[-2:]:
+            print(f"  {row['scenario']} in {row['seconds']:.3f} s", flush=True)
+        # Only those who avoid everyone may wait: anyone else can be drawn.
+        kept = broken == 0 and len(plan.unplaced) == everyone
+        ok = ok and kept and seconds < AVOID_LIMIT
+        slowest = max(slowest, seconds)
+    line = (
+        f"with 1-5% of {size} people avoiding 1-3 others: at most {slowest:.3f} s "
+        f"(limit {AVOID_LIMIT} s), no avoided pair drawn, only those avoiding all waiting"
+    )
+    return rows, ok, line
+
+
 def run():
     """Draw each pool with both methods; plan_round must be fast and never worse."""
     rows, ok, timings, big = [], True, [], None
@@ -152,9 +235,10 @@ def run():
             rows += found
             ok = ok and no_worse and (size < 10000 or seconds < DRAW_LIMIT)
             big = found[0] if size == 10000 and big is None else big
+    summary = _summary(rows)
+    avoiding, kept, line = _with_avoidances()
     verdict = (
         f"plan_round: {big['scenario']} in {big['seconds']} s (limit {DRAW_LIMIT} s); "
-        "never worse than networkx where networkx ran"
+        f"never worse than networkx where networkx ran; {line}"
     )
-    summary = _summary(rows)
-    return {"rows": rows, "ok": ok, "verdict": verdict, "summary": summary}
+    return {"rows": rows + avoiding, "ok": ok and kept, "verdict": verdict, "summary": summary}
