@@ -31,6 +31,7 @@ def preview_json(preview):
         "bent": [{"rule": b.rule, "reason": b.reason} for b in plan.bent],
         "open_round": _open_round_json(preview.open_round),
         "quiet": [_who(p) for p in preview.quiet],
+        "unplaced": preview.unplaced,
     }
 
 
@@ -55,7 +56,7 @@ def rescue_json(outcome):
     return {
         "round": outcome.round.number,
         "groups": [[_who(p) for p in group] for group in outcome.groups],
-        "waiting": [_who(p) for p in outcome.waiting],
+        "waiting": len(outcome.waiting),
     }
 
 

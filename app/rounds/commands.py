@@ -10,8 +10,8 @@ from app.models import OutboxEntry, Round, current_programme
 from app.pairing import PoolTooSmall, parse_seed
 from app.rounds.apply import progress
 from app.rounds.closing import RoundOpen, close_round
-from app.rounds.rescue import rescue
-from app.rounds.service import PoolChanged, confirm_round, preview_round
+from app.rounds.rescue import rescue, waiting_text
+from app.rounds.service import PoolChanged, confirm_round, preview_round, unplaced_text
 from app.rounds.tally import counts
 
 
@@ -40,6 +40,8 @@ def _print_plan(preview):
         click.echo(f"  Sits out: {people[plan.sits_out].full_name}")
     for person, reason in preview.waiting:
         click.echo(f"  Not in this round: {person.full_name} ({reason})")
+    if unplaced_text(preview):
+        click.echo(f"  {unplaced_text(preview)}")
     for bend in plan.bent:
         click.echo(f"  Rule bent ({bend.rule}): {bend.reason}")
     if not plan.bent:
@@ -160,8 +162,8 @@ def rescue_command(dry_run, seed):
         click.echo(
             "  Re-matched: " + " + ".join(f"{p.full_name} ({p.organisation})" for p in group)
         )
-    for person in outcome.waiting:
-        click.echo(f"  Still waiting, no possible partner yet: {person.full_name}")
+    if outcome.waiting:
+        click.echo(f"  {waiting_text(outcome)}")
     if dry_run:
         click.echo(f"Dry run (seed {outcome.seed}): nothing was stored, moved or sent.")
         return

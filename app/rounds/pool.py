@@ -9,6 +9,7 @@ from sqlalchemy import select
 from app.db import db
 from app.models import Group, GroupMember, Person, Round
 from app.pairing import Person as Candidate
+from app.people.avoidances import avoid_map
 from app.rounds.membership import latest_round, round_people
 
 
@@ -61,21 +62,27 @@ def history(programme, person_ids):
 
 
 def candidates(programme, people):
-    """Return the pairing module's view of these people, with their history."""
+    """Return the pairing module's view of these people: their history, and whom they must
+    never be drawn with (their own lists and others' lists that name them)."""
     past = history(programme, [p.id for p in people])
+    avoid = avoid_map(programme.id)
     return [
         Candidate(
             id=p.id,
             organisation=p.organisation,
             past_partners=past[p.id][0],
             odd_roles=past[p.id][1],
+            avoid=avoid.get(p.id, frozenset()),
         )
         for p in people
     ]
 
 
-def pool_hash(candidates_, policy):
-    """Return a fingerprint of the pool and its history, to tell a preview is still current."""
+def pool_hash(candidates_, policy, plan):
+    """Return a fingerprint of the pool, its history and the draw it gives, to tell a preview
+    is still current. Never-pair lists count only through the draw they shape, so the
+    fingerprint says nothing of them that the preview does not show."""
     data = [[c.id, c.organisation, sorted(c.past_partners), list(c.odd_roles)] for c in candidates_]
-    text = json.dumps([sorted(data), [policy.odd, policy.same_org]], separators=(",", ":"))
+    drawn = [[list(group) for group in plan.groups], list(plan.unplaced), plan.sits_out]
+    text = json.dumps([sorted(data), [policy.odd, policy.same_org], drawn], separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()

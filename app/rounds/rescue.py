@@ -32,6 +32,14 @@ class Rescue:
     waiting: list = field(default_factory=list)
 
 
+def waiting_text(outcome):
+    """Return the sentence about stranded people still without a partner: a count, so a
+    never-pair list can never be read from who is left."""
+    count = len(outcome.waiting)
+    who = "1 person still waits" if count == 1 else f"{count} people still wait"
+    return f"{who} with no possible partner yet."
+
+
 def stranded(round_):
     """Return the round's stranded people who still take part, in the order they were left."""
     query = (

@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from app.db import db
 from app.models import Group, GroupMember, Round
 from app.outbox import enqueue, lanes
-from app.pairing import Policy, new_seed, plan_round
+from app.pairing import Policy, PoolTooSmall, new_seed, plan_round
 from app.rounds import closing, tally
 from app.rounds import pool as pools
 from app.rounds.closing import RoundOpen
@@ -69,6 +69,11 @@ class Preview:
     open_round: object = None  # OpenRound: the round a confirm would have to close first
 
     @property
+    def unplaced(self):
+        """Return how many could not be placed this round; who, and why, is never shown."""
+        return len(self.plan.unplaced)
+
+    @property
     def quiet(self):
         """Return the people a confirm pauses as quiet and asks whether to carry on."""
         return [person for person, reason in self.waiting if reason == QUIET]
@@ -99,6 +104,9 @@ def preview_round(programme, seed=None, today=None):
     previous = latest_round(programme.id)
     number = (previous.number if previous else 0) + 1
     plan = plan_round(candidates, policy, random.Random(seed), round_number=number)
+    if not plan.groups:
+        # Everyone left could be placed only with someone they must never meet.
+        raise PoolTooSmall(f"nobody in the pool can be paired; {_placed_text(plan)}")
     return Preview(
         open_round=OpenRound.of(open_round(programme.id, today)),
         number=number,
@@ -107,10 +115,21 @@ def preview_round(programme, seed=None, today=None):
         meet_by=today + timedelta(days=window_days(programme)),
         policy=policy,
         plan=plan,
-        pool_hash=pools.pool_hash(candidates, policy),
+        pool_hash=pools.pool_hash(candidates, policy, plan),
         people={p.id: p for p in people},
         waiting=waiting,
     )
+
+
+def _placed_text(plan):
+    """Return "1 person could not be placed" or "k people could not be placed"."""
+    count = len(plan.unplaced)
+    return f"{count} {'person' if count == 1 else 'people'} could not be placed"
+
+
+def unplaced_text(preview):
+    """Return the sentence organisers see about people the draw could not place, or None."""
+    return f"{_placed_text(preview.plan)} this round." if preview.unplaced else None
 
 
 def _drop_missing_cards(people, waiting):

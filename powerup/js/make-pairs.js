@@ -43,7 +43,11 @@
     data.bent.forEach(function (bend) { item('bent', bend.rule + ': ' + bend.reason); });
     if (!data.bent.length) { item('bent', 'None: every rule held.'); }
     data.waiting.forEach(function (person) { item('waiting', person.name + ': ' + person.reason); });
-    $('waiting-block').hidden = !data.waiting.length;
+    if (data.unplaced) {
+      item('waiting', data.unplaced === 1 ? '1 person could not be placed this round.' :
+        data.unplaced + ' people could not be placed this round.');
+    }
+    $('waiting-block').hidden = !data.waiting.length && !data.unplaced;
     data.quiet.forEach(function (person) { item('quiet', who(person)); });
     $('quiet-block').hidden = !data.quiet.length;
     text('seed', data.seed);
@@ -76,9 +80,10 @@
     UnMentoringApi.rescue(t, preview.open_round.id).then(function (done) {
       $('rescued').innerHTML = '';
       done.groups.forEach(function (group) { item('rescued', group.map(who).join(' + ')); });
-      done.waiting.forEach(function (person) {
-        item('rescued', who(person) + ': no possible partner yet');
-      });
+      if (done.waiting) {
+        item('rescued', done.waiting === 1 ? '1 person still waits with no possible partner yet.' :
+          done.waiting + ' people still wait with no possible partner yet.');
+      }
       var said = done.groups.length ?
         'Re-matched ' + done.groups.length + ' group(s); introductions are on their way.' :
         'Nobody could be re-matched yet.';
