@@ -2,7 +2,7 @@
 rescue (Power-Up, CLI, or the worker after a few days) re-matches stranded people with each
 other under the draw's rules."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -174,3 +174,23 @@ def test_the_worker_rescues_on_its_own_after_the_programmes_days(app, client, ru
         counts = run_timed_jobs(utcnow() + timedelta(days=3, minutes=1))
     assert counts["re-matched after a partner left"] == 2
     assert _groups(app)[-1] == ("rescue", sorted([b, d]))
+
+
+def test_nobody_is_nudged_to_meet_a_partner_they_no_longer_have(app, client, runner, sandbox):
+    people = _pairs_of_six(app, runner, sandbox)
+    [(a, b), (c, d), (e, f)] = [ids for _, ids in _groups(app)]
+    _pause(app, client, a)
+    _pause(app, client, c)
+    assert runner.invoke(args=["rescue"]).exit_code == 0  # b and d are re-matched
+    with app.app_context():
+        round_ = db.session.scalar(select(Round))
+        midway = round_.round_date + (round_.meet_by - round_.round_date) / 2
+        counts = run_timed_jobs(datetime.combine(midway, datetime.min.time()))
+    drain(app)
+    assert counts["groups reminded"] == 1  # only e and f, the pair drawn and still whole
+    nudged = {
+        pid
+        for pid in people
+        if any("have you met yet?" in m["subject"] for m in mails_to(sandbox, people[pid][1]))
+    }
+    assert nudged == {e, f}

@@ -12,6 +12,7 @@ from app.db import db, insert_once
 from app.links import checkin_urls, output_url
 from app.models import CheckIn, GroupReminder, Person, Round
 from app.people.notify import queue_person_mail
+from app.rounds.membership import is_open
 
 # Rounds whose window ended longer ago than this get no more reminders (a worker long down).
 LATE_LIMIT = timedelta(days=14)
@@ -44,13 +45,22 @@ def send_reminders(programme, now):
         if kind is None:
             continue
         for group in round_.groups:
-            sent += _remind(programme, round_, group, kind)
+            sent += _remind(programme, round_, group, kind, now.date())
     return sent
 
 
-def _remind(programme, round_, group, kind):
-    """Claim one group's reminder and queue its mails; return 1 when this call sent it."""
-    if _claimed(group, kind) or (kind == "nudge" and _anyone_answered(group)):
+def _remind(programme, round_, group, kind, today):
+    """Claim one group's reminder and queue its mails; return 1 when this call sent it.
+
+    Nobody is reminded to meet a partner they no longer have (a group left with one person:
+    stranded, or re-matched elsewhere). The midway nudge is for groups drawn with the round
+    while it is open: a re-matched group's introduction already says how many days are left.
+    """
+    if len(group.person_ids) < 2 or _claimed(group, kind):
+        return 0
+    if kind == "nudge" and (
+        group.kind != "drawn" or not is_open(round_, today) or _anyone_answered(group)
+    ):
         return 0
     if insert_once(GroupReminder, ("group_id", "kind"), group_id=group.id, kind=kind) is None:
         return 0  # another worker claimed it a moment ago
