@@ -9,9 +9,9 @@ from sqlalchemy import select
 
 from app.db import db, utcnow
 from app.links import make_token
-from app.models import Group, GroupMember, Person, Round
+from app.models import CheckIn, Group, GroupMember, Person, Round
 from app.worker.jobs import run_timed_jobs
-from tests.followup_helpers import lists_of, make_round, round_card
+from tests.followup_helpers import followup_links, lists_of, make_round, round_card
 from tests.signup_helpers import mails_to, post_form
 from tests.support import drain
 from tests.test_powerup_api import ADMIN, as_member
@@ -194,3 +194,99 @@ def test_nobody_is_nudged_to_meet_a_partner_they_no_longer_have(app, client, run
         if any("have you met yet?" in m["subject"] for m in mails_to(sandbox, people[pid][1]))
     }
     assert nudged == {e, f}
+
+
+def test_a_stranded_person_who_says_they_met_waits_for_nobody(app, client, runner, sandbox):
+    people = _pairs_of_six(app, runner, sandbox)
+    [(a, b), (c, d), _] = [ids for _, ids in _groups(app)]
+    _pause(app, client, a)
+    _pause(app, client, c)
+    drain(app)
+    intro = next(m for m in mails_to(sandbox, people[b][1]) if "round 1: meet" in m["subject"])
+    assert client.get(followup_links(intro)["We met"]).status_code == 200
+    assert _stranded(app) == {d}
+    assert "1 person still waits" in runner.invoke(args=["rescue"]).output  # d alone
+    drain(app)
+    lists, cards = lists_of(sandbox)
+    assert (
+        lists[people[b][0]] == "Matched"
+        and "Partner: left the round" in cards[people[b][0]]["desc"]
+    )
+
+
+def test_someone_stranded_again_after_a_rescue_is_not_counted_as_quiet(
+    app, client, runner, sandbox
+):
+    people = _pairs_of_six(app, runner, sandbox)
+    [(a, b), (c, d), (e, f)] = [ids for _, ids in _groups(app)]
+    _pause(app, client, a)
+    _pause(app, client, c)
+    assert runner.invoke(args=["rescue"]).exit_code == 0  # b with d
+    _pause(app, client, d)  # and b is left alone again, to the end of the round
+    assert _stranded(app) == {b}
+    assert runner.invoke(args=["pair", "--seed", "12", "--close-open"]).exit_code == 0
+    drain(app)
+    for number in (1, 2):  # the other two answer every time
+        for pid in (e, f):
+            intro = [
+                m
+                for m in mails_to(sandbox, people[pid][1])
+                if f"round {number}: meet" in m["subject"]
+            ]
+            assert client.get(followup_links(intro[-1])["We met"]).status_code == 200
+    # b is silent in round 2 as well; round 1, stranded to its end, is no silence of theirs.
+    third = runner.invoke(args=["pair", "--seed", "13", "--close-open", "--dry-run"])
+    with app.app_context():
+        name = db.session.get(Person, b).full_name
+    assert third.exit_code == 0, third.output
+    assert f"{name} (quiet" not in third.output
+
+
+def test_two_rescues_at_once_re_match_each_person_once(app, client, runner, sandbox, monkeypatch):
+    import app.rounds.rescue as rescues
+
+    _pairs_of_six(app, runner, sandbox)
+    [(a, b), (c, d), _] = [ids for _, ids in _groups(app)]
+    _pause(app, client, a)
+    _pause(app, client, c)
+    with app.app_context():
+        seen = rescues.stranded(db.session.scalar(select(Round)))  # what a second rescue read
+    assert runner.invoke(args=["rescue"]).exit_code == 0
+    # The second rescue read the stranded people before the first one committed.
+    monkeypatch.setattr(rescues, "stranded", lambda round_: seen)
+    late = runner.invoke(args=["rescue"])
+    assert late.exit_code == 1 and "Another rescue re-matched these people" in late.output
+    assert [kind for kind, _ in _groups(app)].count("rescue") == 1
+    with app.app_context():
+        counts = run_timed_jobs(utcnow() + timedelta(days=4))
+    assert "re-matched after a partner left" not in counts
+    assert [kind for kind, _ in _groups(app)].count("rescue") == 1
+
+
+def test_someone_who_paused_can_still_answer_for_the_round_they_left(app, client, runner, sandbox):
+    people = _pairs_of_six(app, runner, sandbox)
+    [(a, _), *_] = [ids for _, ids in _groups(app)]
+    _pause(app, client, a)
+    intro = next(m for m in mails_to(sandbox, people[a][1]) if "round 1: meet" in m["subject"])
+    assert client.get(followup_links(intro)["We met"]).status_code == 200
+    with app.app_context():
+        answers = [(c.person_id, c.answer) for c in db.session.scalars(select(CheckIn))]
+    assert answers == [(a, "met")]
+
+
+def test_when_a_trios_lead_leaves_someone_still_in_it_finds_a_time(app, client, runner, sandbox):
+    make_round(app, runner, sandbox, count=5, seed="11")
+    [trio] = [ids for _, ids in _groups(app) if len(ids) == 3]
+    with app.app_context():
+        lead = db.session.scalar(
+            select(Group.lead_person_id).where(
+                Group.id.in_(select(GroupMember.group_id).where(GroupMember.person_id == trio[0]))
+            )
+        )
+    _pause(app, client, lead)
+    with app.app_context():
+        group = db.session.scalar(
+            select(Group).join(GroupMember).where(GroupMember.person_id == lead)
+        )
+        assert group.lead_person_id in set(trio) - {lead}
+    assert _stranded(app) == set()  # two are left: they still meet each other

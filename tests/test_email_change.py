@@ -9,8 +9,9 @@ import pytest
 from sqlalchemy import select
 
 from app.db import db
-from app.models import OutboxEntry, Output
-from tests.participant_helpers import manage_path, people_in_round, share_on_card
+from app.models import OutboxEntry, Output, current_programme
+from app.people.avoidances import avoid_map
+from tests.participant_helpers import add_person, manage_path, people_in_round, share_on_card
 from tests.signup_helpers import (
     FORM,
     eight_days_on,
@@ -197,3 +198,21 @@ def test_neither_address_reaches_the_logs(app, client, board, caplog):
     assert caplog.records, "the flow did log"
     for address in (OLD, NEW, "grace@example.org", "c***@example.org"):
         assert address not in logged
+
+
+def test_a_never_pair_rule_naming_the_old_address_still_holds_after_the_change(app, client, board):
+    details = [
+        {"full_name": "Ada Lovelace", "email": OLD, "organisation": "Camden"},
+        {"full_name": "Grace Hopper", "email": "grace@example.org", "organisation": "Kent"},
+    ]
+    ada, grace = [add_person(app, board, **person) for person in details]
+    grace_page = manage_path(app, grace)
+    post_form(client, grace_page + "/never-pair", page=grace_page, address=OLD)
+    _ask(client, manage_path(app, ada), NEW, name="Ada Lovelace", organisation="Camden")
+    drain(app)
+    post_form(client, _change_link(board, NEW))
+    with app.app_context():
+        assert avoid_map(current_programme().id) == {ada: {grace}, grace: {ada}}
+    # Grace's list still shows the address she typed, never Ada's new one.
+    page = client.get(grace_page).get_data(as_text=True)
+    assert OLD in page and NEW not in page

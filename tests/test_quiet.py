@@ -115,4 +115,27 @@ def test_staying_paused_from_the_back_page_undoes_a_click_made_by_a_mail_scanner
     token = re.search(r'name="csrf_token" value="([^"]+)"', page.get_data(as_text=True)).group(1)
     stayed = client.post(back, data={"csrf_token": token})
     assert stayed.status_code == 200 and "You are paused" in stayed.get_data(as_text=True)
-    assert _person(app, quiet)[0] == "paused"
+    assert _person(app, quiet) == ("paused", "self")
+    # The link ends only the pause it was mailed about: this one is the person's own now.
+    assert "You are paused" in client.get(back).get_data(as_text=True)
+    assert _person(app, quiet) == ("paused", "self")
+
+
+def test_coming_back_starts_the_count_again(app, client, runner, sandbox):
+    people, quiet = _paused_as_quiet(app, client, runner, sandbox)
+    [asked] = [m for m in mails_to(sandbox, people[quiet][1]) if m["subject"] == ASKED]
+    back = re.search(r"https?://\S+(/me/[^/\s]+/back)", asked["text"]).group(1)
+    assert client.get(back).status_code == 200
+    drain(app)
+    next_draw = runner.invoke(args=["pair", "--seed", "8", "--close-open"])
+    assert "quiet: will be paused" not in next_draw.output  # the old silent rounds are behind
+    assert _person(app, quiet) == ("active", None)
+
+
+def test_a_late_answer_for_a_counted_round_brings_a_quiet_person_back(app, client, runner, sandbox):
+    people, quiet = _paused_as_quiet(app, client, runner, sandbox)
+    [intro] = [m for m in mails_to(sandbox, people[quiet][1]) if "round 2: meet" in m["subject"]]
+    assert client.get(followup_links(intro)["We met"]).status_code == 200
+    assert _person(app, quiet) == ("active", None)
+    drain(app)
+    assert lists_of(sandbox)[0][people[quiet][0]] == "Sign-ups"

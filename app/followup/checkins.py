@@ -4,8 +4,9 @@ from sqlalchemy import select
 
 from app.db import db, insert_once
 from app.models import CheckIn, Programme
+from app.rounds import stranding, taking_part
 from app.rounds.cards import queue_sync
-from app.rounds.membership import group_of
+from app.rounds.membership import group_of, last_group_of
 from app.rounds.tally import queue_tally
 from app.vocabulary import ANSWER_KEYS
 
@@ -17,7 +18,8 @@ def record_check_in(person, round_, answer, learned=None, challenged=None, new_c
     """
     if answer not in ANSWER_KEYS:
         raise ValueError(f"answer must be one of {ANSWER_KEYS}")
-    group = group_of(person, round_)
+    # Someone who left their group (paused after meeting, say) still answers for it.
+    group = group_of(person, round_) or last_group_of(person, round_)
     if group is None:
         raise ValueError("the person was not drawn in this round")
     # Two clicks at once: whichever inserts second becomes an update of the first.
@@ -39,6 +41,9 @@ def record_check_in(person, round_, answer, learned=None, challenged=None, new_c
     if new_connection is not None:
         check_in.new_connection = bool(new_connection)
     programme = db.session.get(Programme, person.programme_id)
+    if answer == "met":
+        stranding.met_anyway(person, round_)
+    taking_part.heard_from(programme, person)
     queue_sync(programme, person)
     queue_tally(programme, round_)
     return check_in

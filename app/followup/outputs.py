@@ -16,6 +16,7 @@ from app.followup.output_urls import is_output_url, urls_in
 from app.links import output_url
 from app.models import Output, Programme, person_for_card
 from app.people.notify import queue_person_mail
+from app.rounds import stranding, taking_part
 from app.rounds.cards import queue_sync
 from app.rounds.life import closed_on, grace_days_of
 from app.rounds.membership import current_round_for, latest_round_of, partners_of
@@ -56,6 +57,8 @@ def record_output(person, round_, url, source, action_id=None):
         return None
     output = db.session.get(Output, output_id)
     programme = db.session.get(Programme, person.programme_id)
+    stranding.met_anyway(person, round_)
+    taking_part.heard_from(programme, person)
     queue_sync(programme, person)
     queue_tally(programme, round_)
     if url:

@@ -17,7 +17,7 @@ from app.outbox import enqueue, lanes
 from app.people.access import LinkProblem, link_problem_page, person_and_claims
 from app.people.forms import error_list
 from app.rounds import taking_part
-from app.rounds.membership import current_round_for, drawn_in, group_of
+from app.rounds.membership import current_round_for, drawn_in
 from app.vocabulary import ANSWER_KEYS
 
 bp = Blueprint("followup", __name__, url_prefix="/me")
@@ -80,7 +80,7 @@ def check_in(token):
     person, claims = person_and_claims(token, "checkin")
     round_ = db.session.get(Round, claims.get("r"))
     answer = claims.get("a")
-    if round_ is None or answer not in ANSWER_KEYS or group_of(person, round_) is None:
+    if round_ is None or answer not in ANSWER_KEYS or not drawn_in(person, round_):
         raise LinkProblem("invalid")
     form, errors = CheckInForm(), []
     if request.method == "POST":
@@ -122,7 +122,9 @@ def back(token):
             taking_part.pause(programme, person, None, reason="self")
         db.session.commit()
         return render_template("followup/back.html", back=False, token=token)
-    if person.status == "paused" and request.method == "GET":
+    if request.method == "GET" and person.paused_reason == "quiet":
+        # Only the pause this link was mailed about: a pause the person or an organiser chose
+        # is ended from the person's own page.
         taking_part.resume(programme, person)
         db.session.commit()
     return render_template("followup/back.html", back=person.status == "active", token=token)

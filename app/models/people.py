@@ -48,6 +48,8 @@ class Person(db.Model):
     # Why a paused person is paused: "self", "organiser" (a hand move) or "quiet" (silent for
     # several rounds in a row; asked whether to carry on). None while not paused.
     paused_reason: Mapped[str | None] = mapped_column(String(20))
+    # Rounds up to this number no longer count towards being quiet (set on coming back).
+    quiet_from_round: Mapped[int | None] = mapped_column(Integer)
     # Set by the participant; the rounds code leaves them out of one draw, then clears it.
     skip_next_round: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # Opt-in: the public outputs feed may name this person beside their outputs.
@@ -70,6 +72,8 @@ class Avoidance(db.Model):
     programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id"), index=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
     email: Mapped[str] = mapped_column(String(320))
+    # Who had the address when it was matched: a later change of address keeps the rule.
+    avoided_person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 

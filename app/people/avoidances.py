@@ -4,7 +4,7 @@ never shown to anyone else."""
 
 from collections import defaultdict
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 
 from app.db import db, insert_once, utcnow
 from app.models import Avoidance, Person
@@ -46,12 +46,33 @@ def add(person, email):
         programme_id=person.programme_id,
         person_id=person.id,
         email=email,
+        avoided_person_id=_holder(person.programme_id, email),
         created_at=utcnow(),
     )
     if added is None:
         # The same address sent twice at the same moment (a double click): it is listed once.
         raise Refused("That email address is already on your list")
     return db.session.get(Avoidance, added)
+
+
+def _holder(programme_id, email):
+    """Return the id of the programme's person who has this address now, or None."""
+    query = select(Person.id).where(Person.programme_id == programme_id, Person.email == email)
+    return db.session.scalar(query)
+
+
+def address_changed(person, old_email):
+    """Keep entries that named the person's old address naming them after a change of address:
+    the rule stays, and the lister's list still shows the address they typed."""
+    db.session.execute(
+        update(Avoidance)
+        .where(
+            Avoidance.programme_id == person.programme_id,
+            Avoidance.email == old_email,
+            Avoidance.avoided_person_id.is_(None),
+        )
+        .values(avoided_person_id=person.id)
+    )
 
 
 def remove(person, avoidance_id):
@@ -69,14 +90,23 @@ def forget(person):
 def avoid_map(programme_id):
     """Return {person id: {person ids never to be drawn with them}} for the programme: each
     listed address matched to the programme's person who has it now, in both directions."""
-    listed = select(Avoidance.person_id, Person.id).join(
+    by_address = select(Avoidance.person_id, Person.id).join(
         Person,
         (Person.email == Avoidance.email) & (Person.programme_id == Avoidance.programme_id),
     )
-    listed = listed.where(Avoidance.programme_id == programme_id)
+    by_address = by_address.where(Avoidance.programme_id == programme_id)
+    # The person matched when the entry was made, though they have changed address since.
+    # A leaver's row stays (ids never recur) but names nobody: they are matched by address
+    # again if they come back.
+    by_person = (
+        select(Avoidance.person_id, Avoidance.avoided_person_id)
+        .join(Person, Person.id == Avoidance.avoided_person_id)
+        .where(Avoidance.programme_id == programme_id, Person.status != "left")
+    )
     found = defaultdict(set)
-    for lister, listed_id in db.session.execute(listed):
-        if lister != listed_id:
-            found[lister].add(listed_id)
-            found[listed_id].add(lister)
+    for query in (by_address, by_person):
+        for lister, listed_id in db.session.execute(query):
+            if lister != listed_id:
+                found[lister].add(listed_id)
+                found[listed_id].add(lister)
     return dict(found)

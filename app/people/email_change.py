@@ -3,6 +3,7 @@ before anything changes, and the old address is told once it has."""
 
 from app.links import confirm_email_url
 from app.models import person_by_email
+from app.people import avoidances
 from app.people.notify import mailed_recently, queue_person_mail
 
 CONFIRM = "Confirm your new UnMentoring email address"
@@ -44,6 +45,7 @@ def apply_change(programme, person, new_email):
         raise AddressTaken("another person uses this address")
     old = person.email
     person.email = new_email
+    avoidances.address_changed(person, old)
     queue_person_mail(
         programme, person, "email_changed", CHANGED, to=old, new_address=masked(new_email)
     )

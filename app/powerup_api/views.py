@@ -22,7 +22,7 @@ from app.powerup_api.serialise import (
 from app.powerup_api.settings import settings_json, validate
 from app.rounds.closing import RoundOpen, close_round
 from app.rounds.membership import is_open
-from app.rounds.rescue import rescue
+from app.rounds.rescue import RescueRaced, rescue
 from app.rounds.service import PoolChanged, confirm_round, preview_round
 from app.rounds.tally import round_tally
 
@@ -133,7 +133,12 @@ def rounds_rescue(round_id):
     round_ = _round_or_404(round_id)
     if not is_open(round_):
         raise ApiError(409, "round_closed", f"Round {round_.number} is closed: nobody to re-match.")
-    outcome = rescue(programme, round_)
+    try:
+        outcome = rescue(programme, round_)
+    except RescueRaced:
+        db.session.rollback()
+        message = "Another rescue re-matched these people a moment ago: look again."
+        raise ApiError(409, "rescue_raced", message) from None
     db.session.commit()
     return jsonify(rescue_json(outcome))
 

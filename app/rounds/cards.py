@@ -59,8 +59,11 @@ def round_lines(standing, short_urls):
     """Return the open round's lines: round, meet-by date, partners (or that they left)."""
     round_ = standing.round
     lines = [f"Round {round_.number} · meet by {round_.meet_by.isoformat()}"]
-    if standing.state == "stranded" or not standing.partner_ids:
+    if standing.state == "stranded":
         lines.append("Partner left: waiting to be re-matched")
+        return lines
+    if not standing.partner_ids:
+        lines.append("Partner: left the round")
         return lines
     links = ", ".join(short_urls.get(pid) or "(card missing)" for pid in standing.partner_ids)
     plural = "s" if len(standing.partner_ids) > 1 else ""

@@ -10,7 +10,7 @@ from app.models import OutboxEntry, Round, current_programme
 from app.pairing import PoolTooSmall, parse_seed
 from app.rounds.apply import progress
 from app.rounds.closing import RoundOpen, close_round
-from app.rounds.rescue import rescue, waiting_text
+from app.rounds.rescue import RescueRaced, rescue, waiting_text
 from app.rounds.service import PoolChanged, confirm_round, preview_round, unplaced_text
 from app.rounds.tally import counts
 
@@ -151,7 +151,13 @@ def close_round_command(number):
 def rescue_command(dry_run, seed):
     """Re-match the open round's stranded people (every partner left) with each other."""
     programme = current_programme()
-    outcome = rescue(programme, seed=seed, dry_run=dry_run)
+    try:
+        outcome = rescue(programme, seed=seed, dry_run=dry_run)
+    except RescueRaced:
+        db.session.rollback()
+        raise click.ClickException(
+            "Another rescue re-matched these people a moment ago; run again to see who waits."
+        ) from None
     if outcome.round is None:
         raise click.ClickException("No round is open: there is nobody to re-match.")
     number = outcome.round.number

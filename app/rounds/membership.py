@@ -48,6 +48,17 @@ def group_of(person, round_):
     return place.group if place is not None else None
 
 
+def last_group_of(person, round_):
+    """Return the last group the person had in a round, whether or not they stayed in it."""
+    query = (
+        select(Group)
+        .join(GroupMember)
+        .where(Group.round_id == round_.id, GroupMember.person_id == person.id)
+        .order_by(GroupMember.id.desc())
+    )
+    return db.session.scalar(query.limit(1))
+
+
 def current_round_for(person, today=None):
     """Return the open round when the person is in one of its groups, else None."""
     round_ = open_round(person.programme_id, today)

@@ -35,7 +35,10 @@ def quiet_people(programme, people):
     heard = _heard(programme, ids)
     quiet = []
     for person in people:
-        last = rounds.get(person.id, [])[:needed]
+        # Rounds before someone came back from a pause are behind them: counting starts again.
+        since = person.quiet_from_round or 0
+        last = [(r, stranded) for r, stranded in rounds.get(person.id, []) if r.number > since]
+        last = last[:needed]
         if len(last) < needed:
             continue
         if all((person.id, r.id) not in heard and not stranded for r, stranded in last):
@@ -53,10 +56,9 @@ def _drawn_rounds(programme, ids):
     )
     places = defaultdict(dict)  # person → round id → (round, stranded to the end)
     for person_id, left_at, stranded_at, round_ in db.session.execute(query):
-        stranded = stranded_at is not None and left_at is None
-        earlier = places[person_id].get(round_.id)
-        # A rescued person has two places in a round: the one they were re-matched into counts.
-        places[person_id][round_.id] = (round_, stranded and (earlier is None or earlier[1]))
+        # A rescued person has two places in a round: the one they ended it in counts.
+        if left_at is None or round_.id not in places[person_id]:
+            places[person_id][round_.id] = (round_, left_at is None and stranded_at is not None)
     return {
         pid: sorted(found.values(), key=lambda item: -item[0].number)
         for pid, found in places.items()

@@ -8,7 +8,7 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from app.db import db, utcnow
 from app.models import Group, GroupMember, Person
@@ -20,6 +20,11 @@ from app.rounds.life import days_left, rescue_after_days
 from app.rounds.membership import open_round, waiting_for_rescue
 from app.rounds.service import lead_of, policy_of
 from app.rounds.tally import queue_tally
+
+
+class RescueRaced(Exception):
+    """Another rescue of the same round took these people at the same moment: nothing was
+    done here (the caller rolls back), and theirs stands."""
 
 
 @dataclass
@@ -65,8 +70,8 @@ def rescue(programme, round_=None, seed=None, today=None, dry_run=False):
     found = stranded(round_)
     people = [person for person, _ in found]
     outcome = Rescue(round=round_, waiting=list(people))
-    if len(people) < 2:
-        return outcome
+    if len(people) < 2 or today >= round_.meet_by:
+        return outcome  # nobody to pair them with, or no days left to meet in
     outcome.seed = new_seed(random.SystemRandom()) if seed is None else seed
     policy = Policy(odd="trio", same_org=policy_of(programme).same_org)
     candidates = pools.candidates(programme, people)
@@ -86,8 +91,21 @@ def rescue(programme, round_=None, seed=None, today=None, dry_run=False):
 
 
 def _store(programme, round_, outcome, memberships, today):
-    """Add the rescue groups, close the stranded places, and queue cards, tally and mail."""
+    """Add the rescue groups, close the stranded places, and queue cards, tally and mail.
+
+    Each stranded place is claimed by an update that only succeeds while it is still open, so
+    two rescues at once (two workers, or a worker and an organiser) cannot both re-match the
+    same person: the second raises RescueRaced.
+    """
     now = utcnow()
+    for person in (p for group in outcome.groups for p in group):
+        claim = (
+            update(GroupMember)
+            .where(GroupMember.id == memberships[person.id].id, GroupMember.left_at.is_(None))
+            .values(left_at=now)
+        )
+        if db.session.execute(claim).rowcount != 1:
+            raise RescueRaced("another rescue re-matched these people a moment ago")
     position = max((g.position for g in round_.groups), default=-1) + 1
     for offset, people in enumerate(outcome.groups):
         ids = [p.id for p in people]
@@ -99,9 +117,8 @@ def _store(programme, round_, outcome, memberships, today):
         )
         db.session.add(group)
         db.session.flush()
-        for person in people:
-            memberships[person.id].left_at = now  # their stranded place ends; history keeps it
-            db.session.add(GroupMember(group_id=group.id, person_id=person.id))
+        # Their stranded places ended above; history keeps them.
+        db.session.add_all(GroupMember(group_id=group.id, person_id=p.id) for p in people)
         db.session.flush()
         lead = db.session.get(Person, group.lead_person_id)
         queue_rescue_introductions(programme, round_, group, people, lead, days_left(round_, today))

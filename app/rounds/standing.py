@@ -208,6 +208,10 @@ def _met(programme_id, ids):
     query = select(CheckIn.group_id, CheckIn.person_id, CheckIn.round_id).where(
         CheckIn.programme_id == programme_id, CheckIn.answer == "met"
     )
+    if len(ids) <= QUERY_BY_ID_UP_TO:
+        # Partners' answers count for the group: every answer in these people's groups.
+        mine = select(GroupMember.group_id).where(GroupMember.person_id.in_(ids))
+        query = query.where(CheckIn.group_id.in_(mine))
     groups, people = set(), set()
     # Partners' answers count for the group, so they are read whoever answered.
     for group_id, person_id, round_id in db.session.execute(query):

@@ -26,6 +26,11 @@ def leave_open_round(programme, person, now=None):
     now = now or utcnow()
     mine.left_at = now
     staying = [m for m in mine.group.members if m.left_at is None]
+    if staying and mine.group.lead_person_id == person.id:
+        mine.group.lead_person_id = staying[0].person_id  # someone left still finds a time
+    if now.date() > round_.meet_by:
+        queue_tally(programme, round_)
+        return []  # the time to meet is over: nobody is left waiting to be re-matched
     partners = []
     for member in staying:
         partner = db.session.get(Person, member.person_id)
@@ -70,3 +75,11 @@ def _tell(programme, round_, gone, member, partner, others):
         others=others,
         rescue_after=rescue_after_days(programme),
     )
+
+
+def met_anyway(person, round_):
+    """The person says they met, or shared, though their partners left: they wait for nobody,
+    so they are no longer stranded (and no rescue re-matches them)."""
+    place = place_of(person, round_)
+    if place is not None and place.stranded_at is not None:
+        place.stranded_at = None

@@ -11,6 +11,7 @@ from app.db import db
 from app.models import Person
 from app.people import erasure, lifecycle
 from app.rounds.cards import queue_sync
+from app.rounds.membership import latest_round
 from app.rounds.stranding import leave_open_round
 
 
@@ -26,7 +27,16 @@ def resume(programme, person, *, move_card=True):
     """Bring a paused person back into the pool; their card returns to Sign-ups (move_card
     False: an organiser has moved it there already)."""
     lifecycle.resume(person)
+    latest = latest_round(programme.id)
+    person.quiet_from_round = latest.number if latest else None  # a fresh start for quiet
     queue_sync(programme, person, move=move_card)
+
+
+def heard_from(programme, person):
+    """A check-in or an output came from the person: if they were paused as quiet, they are
+    not, and they are back in the pool."""
+    if person.status == "paused" and person.paused_reason == "quiet":
+        resume(programme, person)
 
 
 def skip_next_round(programme, person, skip):

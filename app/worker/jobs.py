@@ -8,7 +8,7 @@ from app.followup.reminders import send_reminders
 from app.models import current_programme
 from app.people.erasure import erase_unconfirmed
 from app.rounds.closing import close_due
-from app.rounds.rescue import rescue_due
+from app.rounds.rescue import RescueRaced, rescue_due
 from app.rounds.taking_part import unpause_due
 from app.worker.reconcile import run_if_due as reconcile_if_due
 
@@ -24,15 +24,27 @@ def run_timed_jobs(now=None):
     programme = current_programme()
     counts = {
         "rounds closed": close_due(programme, now.date()),
-        "re-matched after a partner left": rescue_due(programme, now),
         "back from pause": unpause_due(programme, now.date()),
         "unconfirmed erased": erase_unconfirmed(programme, now - UNCONFIRMED_KEPT),
         "groups reminded": send_reminders(programme, now),
     }
     db.session.commit()
+    counts["re-matched after a partner left"] = _rescue(programme, now)
     # Not counted: one reconcile per ten minutes, however many workers run; it prints nothing.
     reconcile_if_due(programme, now)
     counts = {name: n for name, n in counts.items() if n}
     if counts:
         log.info("timed jobs: %s", counts)
     return counts
+
+
+def _rescue(programme, now):
+    """Re-match people stranded long enough, in a transaction of its own: when another worker
+    (or an organiser) rescued them at the same moment, theirs stands and this one is dropped."""
+    try:
+        rescued = rescue_due(programme, now)
+    except RescueRaced:
+        db.session.rollback()
+        return 0
+    db.session.commit()
+    return rescued
