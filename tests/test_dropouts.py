@@ -7,11 +7,13 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from app import outbox
 from app.db import db, utcnow
 from app.links import make_token
-from app.models import CheckIn, Group, GroupMember, Person, Round
+from app.models import CheckIn, Group, GroupMember, OutboxEntry, Person, Round
 from app.worker.jobs import run_timed_jobs
 from tests.followup_helpers import followup_links, lists_of, make_round, round_card
+from tests.round_helpers import add_people
 from tests.signup_helpers import mails_to, post_form
 from tests.support import drain
 from tests.test_powerup_api import ADMIN, as_member
@@ -290,3 +292,41 @@ def test_when_a_trios_lead_leaves_someone_still_in_it_finds_a_time(app, client, 
         )
         assert group.lead_person_id in set(trio) - {lead}
     assert _stranded(app) == set()  # two are left: they still meet each other
+
+
+def test_someone_who_pauses_while_the_round_is_being_written_ends_up_in_paused(
+    app, client, runner, sandbox
+):
+    from app.rounds.apply import progress
+
+    ids = add_people(app, sandbox, 6)
+    with app.app_context():
+        card = db.session.get(Person, ids[-1]).trello_card_id
+    paused = []
+
+    def pause_midway(done, total):
+        """After two cards are written, the last person pauses from their page, and a second
+        worker moves their card to Paused before this one reaches it."""
+        if done == 2 and not paused:
+            _pause(app, client, ids[-1])
+            with app.app_context():
+                query = select(OutboxEntry.id).where(
+                    OutboxEntry.person_id == ids[-1], OutboxEntry.operation == "rounds.sync_card"
+                )
+                for entry_id in db.session.scalars(query).all():
+                    outbox.run_entry(entry_id)
+            assert lists_of(sandbox)[0][card] == "Paused"
+            paused.append(True)
+
+    preview = client.get("/api/rounds/preview", headers=as_member(sandbox, ADMIN)).get_json()
+    made = client.post(
+        "/api/rounds", json={"seed": preview["seed"]}, headers=as_member(sandbox, ADMIN)
+    )
+    assert made.status_code == 201
+    token = progress.set(pause_midway)  # the worker writes the round, reporting each card
+    try:
+        drain(app)
+    finally:
+        progress.reset(token)
+    drain(app)
+    assert paused and lists_of(sandbox)[0][card] == "Paused"

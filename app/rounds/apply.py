@@ -31,6 +31,7 @@ def apply_round(payload, entry=None):
     """Bring the board in line with one stored round; safe to run again at any point."""
     round_ = db.session.get(Round, payload["round_id"])
     programme = db.session.get(Programme, round_.programme_id)
+    started = utcnow()
     gateway = get_gateway()
     board = BoardState(gateway.board_state(), programme)
     people = _people(round_)
@@ -42,8 +43,10 @@ def apply_round(payload, entry=None):
     _checkpoint(round_, entry)
     standings = standings_of(programme.id, people.values())
     targets = list(_member_targets(board, round_, groups, people, standings, short_urls, base))
+    by_card = {p.trello_card_id: pid for pid, p in people.items()}
     for index, (card_id, fields) in enumerate(targets, start=1):
-        if board.differs(card_id, fields):
+        # Someone who paused or left while the round was being written: their own sync wins.
+        if board.differs(card_id, fields) and not cards.moved_since(by_card[card_id], started):
             gateway.update_card(card_id, **fields)
         round_.cards_done = index
         _checkpoint(round_, entry)

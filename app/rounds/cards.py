@@ -7,7 +7,7 @@ run in any order and still leave the card as the database says.
 
 from sqlalchemy import select
 
-from app.db import db
+from app.db import db, utcnow
 from app.models import CheckIn, OutboxEntry, Output, Person, Programme
 from app.outbox import Operations, enqueue, lanes
 from app.rounds.standing import standing_of, standings
@@ -121,9 +121,22 @@ def card_changes(programme, person, card, move=False, card_urls=None, today=None
     return fields
 
 
+def moved_since(person_id, since):
+    """Tell whether the person's card was queued to move after a moment (they paused, came
+    back or left): a bulk write that read the database before then leaves that card to the
+    queued sync, which reads afresh when it runs and puts the card in its list."""
+    query = select(OutboxEntry.payload).where(
+        OutboxEntry.person_id == person_id,
+        OutboxEntry.operation == "rounds.sync_card",
+        OutboxEntry.created_at >= since,
+    )
+    return any(payload.get("move") for payload in db.session.scalars(query))
+
+
 def sync_board_cards(gateway, board, programme, people, today=None):
     """Bring these people's cards on a board already read (a BoardState) in line with their
     standing, one write each where list, name or text differ; return how many were written."""
+    started = utcnow()
     people = [p for p in people if p.trello_card_id and p.trello_card_id in board.cards]
     found = standings(programme.id, people, today)
     partner_ids = {pid for standing in found.values() for pid in standing.partner_ids}
@@ -142,7 +155,10 @@ def sync_board_cards(gateway, board, programme, people, today=None):
         }
         if card.get("idList") != board.lists[standing.list_key]:
             fields.update(list_id=board.lists[standing.list_key], pos="bottom")
-        if any(card.get(TRELLO_FIELD.get(k, k)) != v for k, v in fields.items() if k != "pos"):
+        differs = any(
+            card.get(TRELLO_FIELD.get(k, k)) != v for k, v in fields.items() if k != "pos"
+        )
+        if differs and not moved_since(person.id, started):
             board.cards[card["id"]] = {**card, **gateway.update_card(card["id"], **fields)}
             written += 1
     return written
