@@ -1,8 +1,15 @@
-"""The words people read for the service's small facts, each written once: contact channels,
-check-in answers and how often people take part. Pages, mails, cards, the report and the
+"""The words people read for the service's small facts, each written once: dates, contact
+channels, check-in answers and how often people take part. Pages, mails, cards, the report and the
 Power-Up (through its API) all take them from here."""
 
 from typing import NamedTuple
+
+
+def long_date(value):
+    """The one way a date is written for people: "30 December 2026" (pages, mails, cards)."""
+    if value is None:
+        return ""
+    return f"{value.day} {value.strftime('%B %Y')}"
 
 
 class Channel(NamedTuple):

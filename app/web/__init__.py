@@ -34,6 +34,7 @@ def init_app(app):
         FREQUENCIES=vocabulary.FREQUENCIES,
         ANSWERS=vocabulary.BY_ANSWER,
     )
+    app.jinja_env.filters["long_date"] = vocabulary.long_date
     if app.config.get("PROXY_HOPS"):
         hops = app.config["PROXY_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
