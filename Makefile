@@ -6,6 +6,7 @@ FLASK := $(VENV)/bin/flask --app app
 STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 GOVUK := node_modules/govuk-frontend/dist/govuk
+AUTOCOMPLETE := node_modules/accessible-autocomplete/dist
 BUILD := app/static/build
 CSS := $(BUILD)/unmentoring.css
 CHROMIUM := /usr/bin/chromium
@@ -20,7 +21,8 @@ $(STAMP): requirements.txt
 	$(PY) -m pip install --quiet -r requirements.txt
 	touch $(STAMP)
 
-# GOV.UK Frontend (served by the app, never from a CDN), Sass to build it, axe-core for tests.
+# GOV.UK Frontend and accessible-autocomplete (served by the app, never from a CDN), Sass to
+# build the CSS, axe-core for tests.
 $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $(NODE_STAMP)
@@ -31,6 +33,7 @@ $(CSS): $(NODE_STAMP) app/static/scss/unmentoring.scss
 	node_modules/.bin/sass --load-path=node_modules --style=compressed --no-source-map \
 		--quiet-deps app/static/scss/unmentoring.scss $(CSS)
 	cp $(GOVUK)/govuk-frontend.min.js $(BUILD)/govuk-frontend.min.js
+	cp $(AUTOCOMPLETE)/accessible-autocomplete.min.js $(AUTOCOMPLETE)/accessible-autocomplete.min.css $(BUILD)/
 
 assets: $(CSS)
 

@@ -17,10 +17,11 @@ from schemathesis.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
+from sqlalchemy import select
 
 from app import powerup_api
 from app.db import db
-from app.models import Person
+from app.models import Organisation, Person
 from tests.fuzz_helpers import budget, state
 from tests.round_helpers import add_people
 from tests.test_powerup_api import forged_token
@@ -142,6 +143,16 @@ def known(operation, app, round_id, headers):
         seeds = st.integers(0, 2**63 - 1).map(lambda n: {"seed": str(n)})
         previewed = st.just({"seed": preview["seed"], "pool_hash": preview["pool_hash"]})
         return st.one_of(previewed, seeds).flatmap(lambda body: operation.as_strategy(body=body))
+    if path.startswith("/organisations/"):
+        with app.app_context():
+            ids = st.sampled_from(list(db.session.scalars(select(Organisation.id))))
+        pairs = st.tuples(ids, ids)
+        return pairs.flatmap(
+            lambda pair: operation.as_strategy(
+                path_parameters={"org_id": pair[0]},
+                **({"body": {"into": pair[1]}} if path.endswith("/merge") else {}),
+            )
+        )
     return operation.as_strategy()
 
 

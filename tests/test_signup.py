@@ -130,14 +130,24 @@ def test_the_form_can_be_prefilled_from_a_link_but_never_agrees_for_the_person(c
     assert "checked" not in page.split('id="consent"')[1].split(">")[0]
 
 
-def test_organisations_of_confirmed_people_are_suggested_but_not_unconfirmed_ones(
-    app, client, board
+def test_a_typed_organisation_is_suggested_once_two_confirmed_people_gave_it_never_before(
+    app, client, board, roomy
 ):
+    def offered():
+        page = client.get("/signup").get_data(as_text=True)
+        return page.split('<datalist id="organisation-list">')[1].split("</datalist>")[0]
+
     signed_up_and_confirmed(app, client, board)
     sign_up(client, email="mallory@example.org", organisation="Spam Ltd")
-    page = client.get("/signup").get_data(as_text=True)
-    datalist = page.split('<datalist id="organisations">')[1].split("</datalist>")[0]
-    assert '<option value="Analytical Council">' in datalist and "Spam" not in datalist
+    sign_up(client, email="mallory2@example.org", organisation="spam ltd.")
+    # One person's own words, and strangers' unconfirmed typing, are never offered to others.
+    assert "Analytical" not in offered() and "Spam" not in offered()
+    # The seed list's official names are offered to everyone.
+    assert '<option value="Leeds City Council">' in offered()
+    signed_up_and_confirmed(
+        app, client, board, email="grace@example.org", organisation="analytical council"
+    )
+    assert '<option value="Analytical Council">' in offered() and "Spam" not in offered()
 
 
 def test_expired_and_tampered_confirmation_links_change_nothing(app, client, board, monkeypatch):

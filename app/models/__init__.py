@@ -1,11 +1,13 @@
 """The tables, one module per part of the product; every other package reads and writes them.
 
 programmes: a board and its settings · people: participants · rounds: draws and their groups ·
+organisations: canonical names and aliases ·
 followup: outputs, check-ins and reminders · delivery: webhook events in, outbox entries out.
 """
 
 from app.models.delivery import OutboxEntry, WebhookEvent
 from app.models.followup import CheckIn, GroupReminder, Output
+from app.models.organisations import Organisation
 from app.models.people import STATUSES, Avoidance, Person, person_by_email, person_for_card
 from app.models.programmes import Programme, current_programme, programme_for_board
 from app.models.rounds import Group, GroupMember, Round
@@ -17,6 +19,7 @@ __all__ = [
     "Group",
     "GroupMember",
     "GroupReminder",
+    "Organisation",
     "OutboxEntry",
     "Output",
     "Person",

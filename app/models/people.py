@@ -11,12 +11,16 @@ from sqlalchemy import (
     Integer,
     String,
     UniqueConstraint,
+    event,
+    func,
     select,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.ext.hybrid import hybrid_property
+from sqlalchemy.orm import Mapped, Session, aliased, mapped_column, relationship
 from sqlalchemy.sql import false
 
 from app.db import db, utcnow
+from app.models.organisations import Organisation, resolve
 
 STATUSES = ("pending", "active", "paused", "left")
 
@@ -34,7 +38,10 @@ class Person(db.Model):
     programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id"), index=True)
     full_name: Mapped[str] = mapped_column(String(200))
     email: Mapped[str | None] = mapped_column(String(320))
-    organisation: Mapped[str] = mapped_column(String(200))
+    # What they typed, as they typed it (the column keeps its old name); the organisation it
+    # resolved to is organisation_record, and `organisation` is that one's canonical name.
+    organisation_typed: Mapped[str] = mapped_column("organisation", String(200), default="")
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
     phone: Mapped[str | None] = mapped_column(String(32))
     google_id: Mapped[str | None] = mapped_column(String(320))
     skype: Mapped[str | None] = mapped_column(String(200))
@@ -60,6 +67,38 @@ class Person(db.Model):
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 
     programme = relationship("Programme", back_populates="people")
+    organisation_record = relationship("Organisation")
+
+    @hybrid_property
+    def organisation(self):
+        """The canonical name of the person's organisation ("" for none): what the same-
+        organisation rule, the report, cards and partners go by."""
+        record = self.organisation_record
+        if record is None:
+            return self.organisation_typed or ""
+        return record.canonical.name
+
+    @organisation.inplace.setter
+    def _organisation_set(self, text):
+        """Keep what was typed and resolve it to the programme's organisation (at the next flush
+        if the person has no programme yet)."""
+        self.organisation_typed = text or ""
+        self.organisation_record = resolve(self.programme_id, text) if self.programme_id else None
+        self._organisation_unresolved = self.programme_id is None
+
+    @organisation.inplace.expression
+    @classmethod
+    def _organisation_expression(cls):
+        """The canonical name in SQL, for queries that select or group by it."""
+        named, merged = aliased(Organisation), aliased(Organisation)
+        canonical = (
+            select(func.coalesce(merged.name, named.name))
+            .select_from(named)
+            .outerjoin(merged, named.merged_into_id == merged.id)
+            .where(named.id == cls.organisation_id)
+            .scalar_subquery()
+        )
+        return func.coalesce(canonical, cls.organisation_typed)
 
 
 class Avoidance(db.Model):
@@ -75,6 +114,15 @@ class Avoidance(db.Model):
     # Who had the address when it was matched: a later change of address keeps the rule.
     avoided_person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+@event.listens_for(Session, "before_flush")
+def _resolve_organisations(session, flush_context, instances):
+    """Resolve the organisations of people whose programme was set after their organisation."""
+    for person in list(session.new) + list(session.dirty):
+        if isinstance(person, Person) and getattr(person, "_organisation_unresolved", False):
+            person._organisation_unresolved = False
+            person.organisation_record = resolve(person.programme_id, person.organisation_typed)
 
 
 def person_for_card(programme, card_id):

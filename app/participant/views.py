@@ -11,6 +11,7 @@ from app.participant.page import render_overview
 from app.people import email_change, lifecycle
 from app.people.access import LinkProblem, link_problem_page, person_from_link
 from app.people.forms import details_from, error_list, form_data
+from app.people.organisations import offered
 from app.rounds import taking_part
 
 bp = Blueprint("participant", __name__, url_prefix="/me")
@@ -58,7 +59,13 @@ def details(token):
         db.session.commit()
         return render_template("participant/check_email.html", email=new_email, token=token)
     errors = error_list(form, CHANGE_ORDER) if request.method == "POST" else []
-    page = render_template("participant/details.html", form=form, token=token, errors=errors)
+    page = render_template(
+        "participant/details.html",
+        form=form,
+        token=token,
+        errors=errors,
+        organisations=offered(current_programme()),
+    )
     return page, 400 if errors else 200
 
 

@@ -1,4 +1,5 @@
-"""The JSON API the Power-Up calls: preview and make rounds, a card's story, settings."""
+"""The JSON API the Power-Up calls: preview and make rounds, a card's story, settings, and
+organisations (board admins merge one name into another, or undo it)."""
 
 import os
 import re
@@ -9,6 +10,7 @@ from werkzeug.exceptions import HTTPException
 from app.db import db
 from app.models import Round, current_programme, person_for_card
 from app.pairing import PoolTooSmall, parse_seed
+from app.people import organisations
 from app.powerup_api.auth import requires
 from app.powerup_api.badges import board_badges
 from app.powerup_api.errors import ApiError, error_response
@@ -190,3 +192,56 @@ def settings_write():
     programme.settings = {**(programme.settings or {}), **changes}
     db.session.commit()
     return jsonify(settings_json(programme, editable=True))
+
+
+# What each refusal of a merge or an undo answers.
+ORGANISATION_STATUSES = {
+    "not_found": 404,
+    "already_merged": 409,
+    "same_organisation": 409,
+    "not_merged": 409,
+}
+
+
+def _organisations_listing(programme):
+    """Return the JSON answer: every organisation with its people and aliases."""
+    return jsonify(organisations=organisations.listing(programme))
+
+
+def _organisations_change(change, *args):
+    """Make a merge or undo, answering the list as it is now, or the problem as JSON."""
+    programme = current_programme()
+    if any(value > LARGEST_ID for value in args):
+        raise ApiError(404, "not_found", "There is no such organisation.")
+    try:
+        change(programme, *args)
+    except organisations.OrganisationProblem as problem:
+        db.session.rollback()
+        raise ApiError(ORGANISATION_STATUSES[problem.code], problem.code, problem.message) from None
+    db.session.commit()
+    return _organisations_listing(programme)
+
+
+@bp.get("/organisations")
+@requires("admin")
+def organisations_list():
+    """Return the programme's organisations: name, people who gave it, names merged into it."""
+    return _organisations_listing(current_programme())
+
+
+@bp.post("/organisations/<int:org_id>/merge")
+@requires("admin")
+def organisations_merge(org_id):
+    """Merge one organisation into another; its people count as the other's from now on."""
+    body = request.get_json(silent=True)
+    into = body.get("into") if isinstance(body, dict) else None
+    if not isinstance(into, int) or isinstance(into, bool) or into < 1:
+        raise ApiError(400, "bad_request", 'Send JSON {"into": the id of the organisation}.')
+    return _organisations_change(organisations.merge, org_id, into)
+
+
+@bp.post("/organisations/<int:org_id>/unmerge")
+@requires("admin")
+def organisations_unmerge(org_id):
+    """Undo a merge: the name becomes its own organisation again."""
+    return _organisations_change(organisations.unmerge, org_id)

@@ -1,6 +1,5 @@
 """Sign-ups from the public form: a pending person and a confirmation mail, never a second one."""
 
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from app.db import db, utcnow
@@ -11,20 +10,6 @@ from app.people.notify import mailed_recently, queue_person_mail
 
 CONFIRM = "Confirm your UnMentoring sign-up"
 ALREADY = "You are already signed up to UnMentoring"
-
-
-def known_organisations(programme, limit=500):
-    """Return organisations of people who confirmed, for the form's suggestions."""
-    # Pending sign-ups are a stranger's typing until confirmed: never suggest them to others.
-    query = (
-        select(Person.organisation)
-        .where(Person.programme_id == programme.id, Person.status != "pending")
-        .where(Person.organisation != "")
-        .distinct()
-        .order_by(Person.organisation)
-        .limit(limit)
-    )
-    return list(db.session.scalars(query))
 
 
 def register(programme, details):

@@ -8,6 +8,7 @@ from app.links import manage_url
 from app.models import current_programme
 from app.people.access import LinkProblem, link_problem_page, person_from_link
 from app.people.forms import details_from, error_list
+from app.people.organisations import offered
 from app.signup import service
 from app.signup.forms import SIGNUP_ORDER, SignupForm
 
@@ -18,12 +19,12 @@ NOT_PREFILLED = ("consent", "credit", "website", "csrf_token")
 
 
 def _render_form(form, status=200):
-    """Render the form with its errors (if any) and the organisations already known."""
+    """Render the form with its errors (if any) and the organisations it offers."""
     page = render_template(
         "signup/form.html",
         form=form,
         errors=error_list(form, SIGNUP_ORDER),
-        organisations=service.known_organisations(current_programme()),
+        organisations=offered(current_programme()),
     )
     return page, status
 

@@ -1,0 +1,135 @@
+"""The programme's organisations as the forms offer them and organisers tidy them: the names the
+organisation field suggests, the list organisers see, and merging a name into an organisation
+(and undoing it), with the cards of the people concerned renamed through the outbox.
+
+What the forms offer is public (the sign-up page needs no link), so a name people typed is offered
+only once it is not one person's own words: when at least OFFER_AFTER people who confirmed gave
+it, or an organiser merged another name into it. A name only one person typed may be a typo, hold
+their own name, or give away that they take part; the seed list of local authorities is offered
+to everyone because it says nothing about who takes part.
+"""
+
+from collections import Counter
+
+from sqlalchemy import func, select
+
+from app.db import db, utcnow
+from app.models import Organisation, Person
+from app.models.organisations import seed_names
+from app.people.cards import queue_refresh
+
+OFFER_AFTER = 2
+CARD_STATUSES = ("active", "paused")  # people whose card is on the board
+
+
+class OrganisationProblem(Exception):
+    """A merge or undo that cannot be done; code says which kind, the message says why."""
+
+    def __init__(self, code, message):
+        super().__init__(message)
+        self.code, self.message = code, message
+
+
+def _rows(programme):
+    """Return (organisations by id, {organisation id: confirmed people who gave that name})."""
+    query = select(Organisation).where(Organisation.programme_id == programme.id)
+    organisations = {org.id: org for org in db.session.scalars(query)}
+    counts = select(Person.organisation_id, func.count()).where(
+        Person.programme_id == programme.id,
+        Person.status != "pending",  # unconfirmed: a stranger's typing, never shown
+        Person.organisation_id.is_not(None),
+    )
+    people = dict(db.session.execute(counts.group_by(Person.organisation_id)).all())
+    return organisations, people
+
+
+def offered(programme):
+    """Return the names the organisation field suggests, sorted: the seed list, and the
+    programme's organisations that OFFER_AFTER confirmed people gave or names were merged into."""
+    organisations, people = _rows(programme)
+    total, merged_into = Counter(), set()
+    for org in organisations.values():
+        total[org.canonical.id] += people.get(org.id, 0)
+        if org.merged_into_id is not None:
+            merged_into.add(org.merged_into_id)
+    names = set(seed_names())
+    for org_id, org in organisations.items():
+        if org.merged_into_id is None and (total[org_id] >= OFFER_AFTER or org_id in merged_into):
+            names.add(org.name)
+    return sorted(names, key=str.casefold)
+
+
+def listing(programme):
+    """Return the programme's organisations for organisers: each canonical name that confirmed
+    people gave (or that names were merged into), how many people, and its aliases."""
+    organisations, people = _rows(programme)
+    aliases = {}
+    for org in organisations.values():
+        if org.merged_into_id is not None:
+            aliases.setdefault(org.merged_into_id, []).append(org)
+    listed = []
+    for org in organisations.values():
+        if org.merged_into_id is not None:
+            continue
+        own = sorted(aliases.get(org.id, []), key=lambda alias: alias.name.casefold())
+        count = people.get(org.id, 0) + sum(people.get(alias.id, 0) for alias in own)
+        if count or own:
+            alias_rows = [
+                {"id": alias.id, "name": alias.name, "people": people.get(alias.id, 0)}
+                for alias in own
+            ]
+            listed.append({"id": org.id, "name": org.name, "people": count, "aliases": alias_rows})
+    return sorted(listed, key=lambda row: (row["name"].casefold(), row["id"]))
+
+
+def _organisation(programme, org_id):
+    """Return the programme's organisation with this id, or raise not_found."""
+    org = db.session.get(Organisation, org_id)
+    if org is None or org.programme_id != programme.id:
+        raise OrganisationProblem("not_found", "There is no such organisation.")
+    return org
+
+
+def merge(programme, org_id, into_id):
+    """Make an organisation (and the names merged into it) an alias of another; the people who
+    gave those names count as the other's from now on, and their cards are renamed."""
+    org = _organisation(programme, org_id)
+    target = _organisation(programme, into_id).canonical
+    if org.merged_into_id is not None:
+        message = f"{org.name} is already merged into {org.canonical.name}: undo that first."
+        raise OrganisationProblem("already_merged", message)
+    if target.id == org.id:
+        raise OrganisationProblem("same_organisation", "An organisation cannot merge into itself.")
+    moved = [org, *_aliases_of(org)]
+    now = utcnow()
+    for name in moved:
+        name.merged_into, name.merged_at = target, now
+    db.session.flush()
+    _rename_cards(programme, [name.id for name in moved])
+
+
+def unmerge(programme, org_id):
+    """Make a merged name its own organisation again; its people's cards are renamed back."""
+    org = _organisation(programme, org_id)
+    if org.merged_into_id is None:
+        raise OrganisationProblem("not_merged", f"{org.name} is not merged into another.")
+    org.merged_into, org.merged_at = None, None
+    db.session.flush()
+    _rename_cards(programme, [org.id])
+
+
+def _aliases_of(org):
+    """Return the names merged into an organisation."""
+    query = select(Organisation).where(Organisation.merged_into_id == org.id)
+    return list(db.session.scalars(query))
+
+
+def _rename_cards(programme, org_ids):
+    """Queue a card refresh for each participant with a card who gave one of these names."""
+    query = select(Person).where(
+        Person.programme_id == programme.id,
+        Person.organisation_id.in_(org_ids),
+        Person.status.in_(CARD_STATUSES),
+    )
+    for person in db.session.scalars(query.order_by(Person.id)):
+        queue_refresh(programme, person)
