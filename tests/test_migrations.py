@@ -57,3 +57,80 @@ def _insert_programme():
         {"now": utcnow()},
     )
     return db.session.scalar(text("SELECT id FROM programmes"))
+
+
+def test_existing_people_get_one_organisation_per_normalised_name_in_each_programme(app):
+    typed = [
+        "Leeds CC",
+        "Leeds City Council",
+        "leeds cc.",
+        "LEEDS CITY COUNCIL",
+        "Leeds City Council",
+    ]
+    with app.app_context():
+        flask_migrate.downgrade(revision="0007")
+        programme_id = _insert_programme()
+        db.session.execute(
+            text(
+                "INSERT INTO programmes (trello_board_id, name, settings, created_at) "
+                "VALUES ('other', '', '{}', :now)"
+            ),
+            {"now": utcnow()},
+        )
+        other_id = db.session.scalar(
+            text("SELECT id FROM programmes WHERE trello_board_id = 'other'")
+        )
+        for n, organisation in enumerate([*typed, "Leeds  City Council", ""]):
+            _insert_person(programme_id if n < len(typed) else other_id, n, organisation)
+        db.session.commit()
+        flask_migrate.upgrade()
+        rows = db.session.execute(
+            text(
+                "SELECT people.organisation, organisations.name, organisations.programme_id "
+                "FROM people LEFT JOIN organisations ON organisations.id = people.organisation_id "
+                "ORDER BY people.id"
+            )
+        ).all()
+        made = db.session.execute(text("SELECT programme_id, name FROM organisations")).all()
+        db.session.commit()  # the migration's own connection must not wait on this one
+        flask_migrate.downgrade(revision="0007")
+        kept = list(db.session.scalars(text("SELECT organisation FROM people ORDER BY id")))
+        db.session.commit()
+        flask_migrate.upgrade()
+    # The most common spelling names each group; on a tie, the earliest person's.
+    assert [name for _, name, _ in rows] == [
+        "Leeds CC",
+        "Leeds City Council",
+        "Leeds CC",
+        "Leeds City Council",
+        "Leeds City Council",
+        "Leeds City Council",
+        None,
+    ]
+    assert rows[5][2] == other_id  # each programme has its own organisations
+    assert sorted(made) == sorted(
+        [
+            (programme_id, "Leeds CC"),
+            (programme_id, "Leeds City Council"),
+            (other_id, "Leeds City Council"),
+        ]
+    )
+    assert [typed for typed, _, _ in rows] == kept  # what people typed stays, both ways
+
+
+def _insert_person(programme_id, n, organisation):
+    """Add a person row as revision 0007 knows it."""
+    db.session.execute(
+        text(
+            "INSERT INTO people (programme_id, full_name, email, organisation, share_channels, "
+            "frequency, status, created_at, updated_at) VALUES (:p, :name, :email, :org, '[]', "
+            "'every', 'active', :now, :now)"
+        ),
+        {
+            "p": programme_id,
+            "name": f"P{n}",
+            "email": f"p{n}@example.org",
+            "org": organisation,
+            "now": utcnow(),
+        },
+    )

@@ -1,0 +1,223 @@
+"""Organisations that match: what people type resolves to one organisation by its normalised form,
+board admins merge a name into another through the Power-Up API (and undo it), and pairing, the
+report and the cards on the board all go by the canonical name."""
+
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from app.db import db
+from app.models import Organisation, Person
+from app.models.organisations import normalise
+from tests.signup_helpers import post_form, signed_up_and_confirmed
+from tests.support import drain
+from tests.test_powerup_api import ADMIN, NORMAL, OBSERVER, as_member
+from tests.test_signup_import import _add_card, _card
+
+ANN, BEN = "Ann Leeds", "Ben Leeds"
+# Eight more people, each from an organisation of their own: the report names its figures from 5.
+OTHERS = {
+    "Cara Kent": "Kent County Council",
+    "Dev Wigan": "Wigan Council",
+    "Eve Bristol": "Bristol City Council",
+    "Fin Cornwall": "Cornwall Council",
+    "Gus Hackney": "Hackney Council",
+    "Hal Camden": "Camden Council",
+    "Ivy Derby": "Derby City Council",
+    "Jo Wight": "Isle of Wight Council",
+}
+SEEDS = range(1, 41)
+pytestmark = pytest.mark.usefixtures("roomy")
+
+
+def _sign_up_everyone(app, client, board):
+    """Sign up and confirm, through the forms, Ann ("Leeds CC"), Ben ("Leeds City Council")
+    and the eight others; return {name: manage path}."""
+    people = {ANN: "Leeds CC", BEN: "Leeds City Council", **OTHERS}
+    links = {}
+    for n, (name, organisation) in enumerate(people.items()):
+        email = f"person{n}@example.org"
+        links[name] = signed_up_and_confirmed(
+            app, client, board, name=name, email=email, organisation=organisation
+        )
+    return links
+
+
+def _paired_in_dry_runs(runner):
+    """Return the seeds whose draw (a dry run of `flask pair`) puts Ann and Ben together."""
+    together = []
+    for seed in SEEDS:
+        result = runner.invoke(args=["pair", "--dry-run", "--seed", str(seed)])
+        assert result.exit_code == 0, result.output
+        if any(ANN in line and BEN in line for line in result.output.splitlines()):
+            together.append(seed)
+    return together
+
+
+def _organisations(client, board, member=ADMIN):
+    """Return the API's list of organisations, as a board admin sees it."""
+    answer = client.get("/api/organisations", headers=as_member(board, member))
+    assert answer.status_code == 200, answer.get_json()
+    return answer.get_json()["organisations"]
+
+
+def _by_name(organisations):
+    """Return {name: organisation} of the API's list."""
+    return {org["name"]: org for org in organisations}
+
+
+def _card_name(app, board, full_name):
+    """Return the name of a participant's card on the sandbox board."""
+    with app.app_context():
+        card_id = db.session.scalar(
+            select(Person.trello_card_id).where(Person.full_name == full_name)
+        )
+    return _card(board, card_id)["name"]
+
+
+def _report_organisations(client):
+    """Return the report's count of organisations in round 1's groups."""
+    [round_1] = client.get("/report.json").get_json()["rounds"]
+    return round_1["organisations"]
+
+
+def test_two_names_merged_by_an_organiser_are_one_organisation_for_pairing_report_and_cards(
+    app, client, runner, board
+):
+    _sign_up_everyone(app, client, board)
+    listed = _by_name(_organisations(client, board))
+    assert listed["Leeds CC"]["people"] == 1 and listed["Leeds City Council"]["people"] == 1
+    # As two organisations, some draws pair them; a round is drawn and the report counts both.
+    assert _paired_in_dry_runs(runner)
+    preview = client.get("/api/rounds/preview", headers=as_member(board, ADMIN)).get_json()
+    made = client.post(
+        "/api/rounds", json={"seed": preview["seed"]}, headers=as_member(board, ADMIN)
+    )
+    assert made.status_code == 201
+    drain(app)
+    assert _report_organisations(client) == 10
+
+    # Only a board admin merges, and a refusal changes nothing.
+    leeds_cc, leeds = listed["Leeds CC"]["id"], listed["Leeds City Council"]["id"]
+    for member in (NORMAL, OBSERVER):
+        refused = client.post(
+            f"/api/organisations/{leeds_cc}/merge",
+            json={"into": leeds},
+            headers=as_member(board, member),
+        )
+        assert refused.status_code == 403
+        assert client.get("/api/organisations", headers=as_member(board, member)).status_code == 403
+    merged = client.post(
+        f"/api/organisations/{leeds_cc}/merge",
+        json={"into": leeds},
+        headers=as_member(board, ADMIN),
+    )
+    assert merged.status_code == 200
+    leeds_now = _by_name(merged.get_json()["organisations"])["Leeds City Council"]
+    assert leeds_now["people"] == 2
+    assert leeds_now["aliases"] == [{"id": leeds_cc, "name": "Leeds CC", "people": 1}]
+    assert "Leeds CC" not in _by_name(merged.get_json()["organisations"])
+
+    # One organisation from now on: no draw pairs them while another exists, the preview bends no
+    # rule, the report counts one organisation, and Ann's card is renamed.
+    assert _paired_in_dry_runs(runner) == []
+    preview = client.get("/api/rounds/preview", headers=as_member(board, ADMIN)).get_json()
+    assert preview["bent"] == []
+    drain(app)
+    assert _report_organisations(client) == 9
+    assert _card_name(app, board, ANN) == f"{ANN} · Leeds City Council"
+    assert _card_name(app, board, BEN) == f"{BEN} · Leeds City Council"
+
+
+def test_merging_again_or_into_itself_is_refused_and_an_undo_puts_the_name_back(
+    app, client, runner, board
+):
+    _sign_up_everyone(app, client, board)
+    admin = as_member(board, ADMIN)
+    listed = _by_name(_organisations(client, board))
+    leeds_cc, leeds = listed["Leeds CC"]["id"], listed["Leeds City Council"]["id"]
+    itself = client.post(f"/api/organisations/{leeds}/merge", json={"into": leeds}, headers=admin)
+    assert itself.status_code == 409 and itself.get_json()["error"]["code"] == "same_organisation"
+    bad = client.post(f"/api/organisations/{leeds_cc}/merge", json={"into": "x"}, headers=admin)
+    assert bad.status_code == 400
+    missing = client.post(f"/api/organisations/{leeds_cc}/merge", json={"into": 999}, headers=admin)
+    assert missing.status_code == 404
+    assert client.post(f"/api/organisations/{leeds_cc}/unmerge", headers=admin).status_code == 409
+
+    client.post(f"/api/organisations/{leeds_cc}/merge", json={"into": leeds}, headers=admin)
+    again = client.post(f"/api/organisations/{leeds_cc}/merge", json={"into": leeds}, headers=admin)
+    assert again.status_code == 409 and again.get_json()["error"]["code"] == "already_merged"
+    drain(app)
+    assert _card_name(app, board, ANN) == f"{ANN} · Leeds City Council"
+
+    undone = client.post(f"/api/organisations/{leeds_cc}/unmerge", headers=admin)
+    assert undone.status_code == 200
+    names = _by_name(undone.get_json()["organisations"])
+    assert names["Leeds CC"]["people"] == 1 and names["Leeds City Council"]["aliases"] == []
+    drain(app)
+    assert _card_name(app, board, ANN) == f"{ANN} · Leeds CC"
+    assert _paired_in_dry_runs(runner)
+
+
+def test_a_name_typed_after_a_merge_resolves_to_the_organisation_it_was_merged_into(
+    app, client, board
+):
+    links = _sign_up_everyone(app, client, board)
+    listed = _by_name(_organisations(client, board))
+    client.post(
+        f"/api/organisations/{listed['Leeds CC']['id']}/merge",
+        json={"into": listed["Leeds City Council"]["id"]},
+        headers=as_member(board, ADMIN),
+    )
+    signed_up_and_confirmed(
+        app, client, board, name="Kit Leeds", email="kit@example.org", organisation="LEEDS  CC."
+    )
+    drain(app)
+    assert _card_name(app, board, "Kit Leeds") == "Kit Leeds · Leeds City Council"
+    assert _by_name(_organisations(client, board))["Leeds City Council"]["people"] == 3
+
+    # Ann's details show the canonical name; saving another spelling of it adds no organisation.
+    details = links[ANN] + "/details"
+    assert 'value="Leeds City Council"' in client.get(details).get_data(as_text=True)
+    before = _organisation_rows(app)
+    fields = dict(name=ANN, email="person0@example.org", organisation="leeds city council")
+    saved = post_form(client, details, **fields, share="email", frequency="every")
+    assert saved.status_code == 302
+    assert _organisation_rows(app) == before
+    assert _by_name(_organisations(client, board))["Leeds City Council"]["people"] == 3
+
+
+def _organisation_rows(app):
+    """Return how many organisation rows (names and aliases) there are."""
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(Organisation))
+
+
+def test_a_typed_name_matching_the_seed_list_takes_its_official_spelling(app, client, board):
+    signed_up_and_confirmed(app, client, board, organisation="  leeds city   council ")
+    drain(app)
+    assert _card_name(app, board, "Ada Lovelace") == "Ada Lovelace · Leeds City Council"
+
+
+def test_a_hand_made_cards_organisation_line_resolves_the_same_way(app, client, runner, board):
+    signed_up_and_confirmed(app, client, board, organisation="Leeds City Council")
+    card_id = _add_card(
+        app, board, "Grace Hopper", "Email: grace@example.org\nOrganisation: LEEDS CITY COUNCIL."
+    )
+    assert runner.invoke(args=["reconcile"]).exit_code == 0
+    drain(app)
+    assert _card(board, card_id)["name"] == "Grace Hopper · Leeds City Council"
+    assert _by_name(_organisations(client, board))["Leeds City Council"]["people"] == 2
+
+
+def test_the_normalised_form_ignores_case_spacing_punctuation_apostrophes_and_ampersands():
+    same = [
+        "Bath & North East Somerset",
+        "bath and north-east somerset.",
+        " BATH AND NORTH EAST  SOMERSET",
+    ]
+    assert len({normalise(name) for name in same}) == 1
+    assert normalise("King's Lynn") == normalise("Kings Lynn") == "kings lynn"
+    assert normalise("Leeds CC") != normalise("Leeds City Council")
+    assert re.fullmatch(r"[\w ]+", normalise("Cyngor Gwynedd / Gwynedd Council"))
