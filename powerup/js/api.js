@@ -96,6 +96,13 @@
     },
     card: function (t, cardId) { return call(t, 'GET', 'cards/' + encodeURIComponent(cardId)); },
     settings: function (t) { return call(t, 'GET', 'settings'); },
-    saveSettings: function (t, settings) { return call(t, 'PUT', 'settings', settings); }
+    saveSettings: function (t, settings) { return call(t, 'PUT', 'settings', settings); },
+    organisations: function (t) { return call(t, 'GET', 'organisations'); },
+    mergeOrganisation: function (t, id, into) {
+      return call(t, 'POST', 'organisations/' + encodeURIComponent(id) + '/merge', { into: into });
+    },
+    unmergeOrganisation: function (t, id) {
+      return call(t, 'POST', 'organisations/' + encodeURIComponent(id) + '/unmerge');
+    }
   };
 })(window);

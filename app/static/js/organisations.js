@@ -36,9 +36,12 @@ function suggester(names) {
 // The words a screen reader hears on reaching the field: its hint and error, then how to use it.
 function assistiveHint(input) {
   const ids = (input.getAttribute("aria-describedby") || "").split(/\s+/).filter(Boolean);
-  const said = ids.map((id) => document.getElementById(id)?.textContent.trim()).filter(Boolean);
+  const said = ids
+    .map((id) => document.getElementById(id)?.textContent.replace(/\s+/g, " ").trim())
+    .filter(Boolean)
+    .map((text) => (/[.!?]$/.test(text) ? text : `${text}.`));
   said.push("When suggestions appear, use the up and down arrows to review them and Enter to choose one.");
-  return said.join(". ");
+  return said.join(" ");
 }
 
 export function enhanceOrganisationFields() {
