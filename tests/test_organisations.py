@@ -3,14 +3,16 @@ board admins merge a name into another through the Power-Up API (and undo it), a
 report and the cards on the board all go by the canonical name."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
-from app.db import db
+from app.db import db, utcnow
 from app.models import Organisation, Person
 from app.models.organisations import normalise
-from tests.signup_helpers import post_form, signed_up_and_confirmed
+from app.worker.jobs import run_timed_jobs
+from tests.signup_helpers import post_form, sign_up, signed_up_and_confirmed
 from tests.support import drain
 from tests.test_powerup_api import ADMIN, NORMAL, OBSERVER, as_member
 from tests.test_signup_import import _add_card, _card
@@ -221,3 +223,13 @@ def test_the_normalised_form_ignores_case_spacing_punctuation_apostrophes_and_am
     assert normalise("King's Lynn") == normalise("Kings Lynn") == "kings lynn"
     assert normalise("Leeds CC") != normalise("Leeds City Council")
     assert re.fullmatch(r"[\w ]+", normalise("Cyngor Gwynedd / Gwynedd Council"))
+
+
+def test_what_unconfirmed_sign_ups_typed_is_forgotten_with_them(app, client, board):
+    signed_up_and_confirmed(app, client, board, organisation="Analytical Council")
+    sign_up(client, email="mallory@example.org", organisation="Mallory Smith Consulting")
+    sign_up(client, email="eve@example.org", organisation="analytical council")
+    with app.app_context():
+        assert run_timed_jobs(now=utcnow() + timedelta(days=31)) == {"unconfirmed erased": 2}
+        names = set(db.session.scalars(select(Organisation.name)))
+    assert names == {"Analytical Council"}

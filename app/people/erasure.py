@@ -16,6 +16,7 @@ from app.models.delivery import WAITING
 from app.people import avoidances
 from app.people.cards import queue_card_update
 from app.people.notify import person_entries
+from app.people.organisations import forget_unused
 
 LEFT_NAME = "(left)"
 # Operations whose payloads carry personal data (an address, a name, free text).
@@ -108,4 +109,7 @@ def erase_unconfirmed(programme, before):
         _erase(person)
         # Never confirmed, so even the organisation is only what a stranger typed.
         person.organisation = ""
+    if people:
+        db.session.flush()
+        forget_unused(programme)
     return len(people)

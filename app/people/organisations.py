@@ -11,7 +11,7 @@ to everyone because it says nothing about who takes part.
 
 from collections import Counter
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from app.db import db, utcnow
 from app.models import Organisation, Person
@@ -133,3 +133,20 @@ def _rename_cards(programme, org_ids):
     )
     for person in db.session.scalars(query.order_by(Person.id)):
         queue_refresh(programme, person)
+
+
+def forget_unused(programme):
+    """Delete the programme's organisations nobody gave and nothing was merged into (what
+    unconfirmed sign-ups typed, once they are erased); return how many. Aliases stay: they are
+    organisers' decisions, and resolve the name if it is typed again."""
+    used = select(Person.organisation_id).where(Person.organisation_id.is_not(None))
+    merged_into = select(Organisation.merged_into_id).where(
+        Organisation.merged_into_id.is_not(None)
+    )
+    unused = delete(Organisation).where(
+        Organisation.programme_id == programme.id,
+        Organisation.merged_into_id.is_(None),
+        Organisation.id.not_in(used),
+        Organisation.id.not_in(merged_into),
+    )
+    return db.session.execute(unused.execution_options(synchronize_session=False)).rowcount
