@@ -106,15 +106,23 @@
       'Merged ' + chosen.from + ' into ' + chosen.into + '. Their people\u2019s cards are renamed in a moment.');
   });
 
-  // Only board admins see the organisations: a name may be all that some people gave.
-  UnMentoringApi.organisations(t).then(function (body) {
-    show(body.organisations);
-  }, function (error) {
-    if (error.status === 403) {
-      document.getElementById('organisations-admins').hidden = false;
-    } else {
-      say('organisations-problem', error.message, 'error');
-    }
+  function onlyAdmins() {
+    document.getElementById('organisations-admins').hidden = false;
     t.sizeTo(document.body);
+  }
+
+  // Only board admins see the organisations: a name may be all that some people gave. The
+  // settings say whether the viewer is one, so nobody else asks for what would be refused.
+  UnMentoringApi.settings(t).then(function (settings) {
+    if (!settings.editable) { onlyAdmins(); return; }
+    UnMentoringApi.organisations(t).then(function (body) {
+      show(body.organisations);
+    }, function (error) {
+      if (error.status === 403) { onlyAdmins(); return; }
+      say('organisations-problem', error.message, 'error');
+      t.sizeTo(document.body);
+    });
+  }, function () {
+    // settings.js already says what went wrong.
   });
 })();
