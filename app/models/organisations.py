@@ -56,7 +56,7 @@ class Organisation(db.Model):
     merged_at: Mapped[datetime | None] = mapped_column(DateTime)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
-    merged_into = relationship("Organisation", remote_side=[id])
+    merged_into = relationship("Organisation", remote_side=[id], lazy="joined", join_depth=2)
 
     @property
     def canonical(self):

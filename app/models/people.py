@@ -67,7 +67,8 @@ class Person(db.Model):
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 
     programme = relationship("Programme", back_populates="people")
-    organisation_record = relationship("Organisation")
+    # Loaded with the person, so a person read earlier still knows their organisation.
+    organisation_record = relationship("Organisation", lazy="joined")
 
     @hybrid_property
     def organisation(self):
