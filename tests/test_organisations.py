@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.db import db, utcnow
-from app.models import Organisation, Person
+from app.models import Organisation, Person, current_programme
 from app.models.organisations import normalise
 from app.worker.jobs import run_timed_jobs
 from tests.signup_helpers import post_form, sign_up, signed_up_and_confirmed
@@ -233,3 +233,18 @@ def test_what_unconfirmed_sign_ups_typed_is_forgotten_with_them(app, client, boa
         assert run_timed_jobs(now=utcnow() + timedelta(days=31)) == {"unconfirmed erased": 2}
         names = set(db.session.scalars(select(Organisation.name)))
     assert names == {"Analytical Council"}
+
+
+def test_a_person_whose_programme_is_set_after_their_organisation_is_resolved_when_stored(
+    app, board
+):
+    with app.app_context():
+        person = Person(organisation=" leeds city council", full_name="Ada", email="a@example.org")
+        person.programme_id = current_programme().id
+        person.share_channels, person.status = ["email"], "pending"
+        db.session.add(person)
+        db.session.commit()
+        assert (person.organisation_typed, person.organisation) == (
+            " leeds city council",
+            "Leeds City Council",
+        )

@@ -119,8 +119,9 @@ class Avoidance(db.Model):
 
 @event.listens_for(Session, "before_flush")
 def _resolve_organisations(session, flush_context, instances):
-    """Resolve the organisations of people whose programme was set after their organisation."""
-    for person in list(session.new) + list(session.dirty):
+    """Resolve the organisations of new people whose programme was set after their organisation
+    (a person already stored has a programme, so the setter resolved at once)."""
+    for person in list(session.new):
         if isinstance(person, Person) and getattr(person, "_organisation_unresolved", False):
             person._organisation_unresolved = False
             person.organisation_record = resolve(person.programme_id, person.organisation_typed)
