@@ -69,13 +69,17 @@ def _by_name(organisations):
     return {org["name"]: org for org in organisations}
 
 
+def _card_of(app, board, full_name):
+    """Return a participant's card on the sandbox board."""
+    with app.app_context():
+        query = select(Person.trello_card_id).where(Person.full_name == full_name)
+        card_id = db.session.scalar(query)
+    return _card(board, card_id)
+
+
 def _card_name(app, board, full_name):
     """Return the name of a participant's card on the sandbox board."""
-    with app.app_context():
-        card_id = db.session.scalar(
-            select(Person.trello_card_id).where(Person.full_name == full_name)
-        )
-    return _card(board, card_id)["name"]
+    return _card_of(app, board, full_name)["name"]
 
 
 def _report_organisations(client):
@@ -130,6 +134,7 @@ def test_two_names_merged_by_an_organiser_are_one_organisation_for_pairing_repor
     assert _report_organisations(client) == 9
     assert _card_name(app, board, ANN) == f"{ANN} · Leeds City Council"
     assert _card_name(app, board, BEN) == f"{BEN} · Leeds City Council"
+    assert "Organisation: Leeds City Council" in _card_of(app, board, ANN)["desc"]
 
 
 def test_merging_again_or_into_itself_is_refused_and_an_undo_puts_the_name_back(

@@ -36,7 +36,7 @@
     button.appendChild(context);
     button.addEventListener('click', function () {
       change(UnMentoringApi.unmergeOrganisation(t, alias.id),
-        alias.name + ' is its own organisation again. Its people\u2019s cards are renamed in a moment.');
+        alias.name + ' is its own organisation again. The cards of the people who gave it are renamed in a moment.');
     });
     return button;
   }
@@ -103,7 +103,8 @@
     }
     var chosen = names();
     change(UnMentoringApi.mergeOrganisation(t, Number(from.value), Number(into.value)),
-      'Merged ' + chosen.from + ' into ' + chosen.into + '. Their people\u2019s cards are renamed in a moment.');
+      'Merged ' + chosen.from + ' into ' + chosen.into + '. The cards of the people who gave ' +
+        chosen.from + ' are renamed in a moment.');
   });
 
   function onlyAdmins() {
