@@ -6,14 +6,18 @@ Create Date: 2026-12-02 06:45:00
 
 Each programme's people are grouped by the normalised form of the organisation they typed (case,
 spacing, punctuation, apostrophes and "&"/"and" do not count); each group becomes one organisation,
-named by its most common spelling (the earliest person's on a tie), and its people point at it.
+and its people point at it. It is named as the seed list of UK local authorities names it when its
+form is one of those (app/data/organisations), else by its most common spelling (the earliest
+person's on a tie).
 people.organisation keeps what each person typed. Downgrading drops the organisations and with
 them any merges organisers made; what people typed is still there.
 """
+import csv
 import re
 import unicodedata
 from collections import Counter, defaultdict
 from datetime import datetime, timezone
+from pathlib import Path
 
 from alembic import op
 import sqlalchemy as sa
@@ -26,6 +30,7 @@ branch_labels = None
 depends_on = None
 
 NAME_LENGTH = 200
+SEED_FILE = Path(__file__).resolve().parents[2] / "data" / "organisations" / "uk_local_authorities.csv"
 
 
 def _normalise(name):
@@ -65,6 +70,13 @@ def upgrade():
     _group_existing_people()
 
 
+def _official_names():
+    """Return {normalised form: official name} of the seed list."""
+    with SEED_FILE.open(encoding="utf-8", newline="") as rows:
+        names = [_tidy(row["official-name"]) for row in csv.DictReader(rows)]
+    return {_normalise(name): name for name in names}
+
+
 def _group_existing_people():
     """Make one organisation per programme and normalised form, and point its people at it."""
     bind = op.get_bind()
@@ -92,12 +104,15 @@ def _group_existing_people():
         if key:
             groups[programme_id, key].append((person_id, _tidy(typed)))
     now = datetime.now(timezone.utc).replace(tzinfo=None)
+    official = _official_names()
     for (programme_id, key), members in groups.items():
         counts = Counter(spelling for _, spelling in members)
         first = {}
         for order, (_, spelling) in enumerate(members):
             first.setdefault(spelling, order)
-        name = min(counts, key=lambda spelling: (-counts[spelling], first[spelling]))
+        name = official.get(key) or min(
+            counts, key=lambda spelling: (-counts[spelling], first[spelling])
+        )
         bind.execute(
             organisations.insert().values(
                 programme_id=programme_id, name=name, key=key, created_at=now
