@@ -193,6 +193,12 @@ def test_a_name_typed_after_a_merge_resolves_to_the_organisation_it_was_merged_i
     assert saved.status_code == 302
     assert _organisation_rows(app) == before
     assert _by_name(_organisations(client, board))["Leeds City Council"]["people"] == 3
+    # Ann gave "Leeds CC", and kept it by saving the name shown: an undo takes her back to it.
+    client.post(
+        f"/api/organisations/{listed['Leeds CC']['id']}/unmerge", headers=as_member(board, ADMIN)
+    )
+    listed = _by_name(_organisations(client, board))
+    assert listed["Leeds CC"]["people"] == 2 and listed["Leeds City Council"]["people"] == 1
 
 
 def _organisation_rows(app):

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Mapped, Session, aliased, mapped_column, relationship
 from sqlalchemy.sql import false
 
 from app.db import db, utcnow
-from app.models.organisations import Organisation, resolve
+from app.models.organisations import Organisation, normalise, resolve
 
 STATUSES = ("pending", "active", "paused", "left")
 
@@ -82,7 +82,11 @@ class Person(db.Model):
     @organisation.inplace.setter
     def _organisation_set(self, text):
         """Keep what was typed and resolve it to the programme's organisation (at the next flush
-        if the person has no programme yet)."""
+        if the person has no programme yet). The name shown to them, given back unchanged, keeps
+        the name they gave, so undoing a merge still takes them back to it."""
+        record = self.organisation_record
+        if record is not None and normalise(text) in (record.key, normalise(record.canonical.name)):
+            return
         self.organisation_typed = text or ""
         self.organisation_record = resolve(self.programme_id, text) if self.programme_id else None
         self._organisation_unresolved = self.programme_id is None
