@@ -31,10 +31,13 @@ def init_app(app):
     app.jinja_env.globals.update(
         CHANNELS=vocabulary.CHANNELS,
         CHANNEL_LABELS=vocabulary.CHANNEL_LABELS,
+        RETIRED_CHANNELS=vocabulary.RETIRED_CHANNELS,
+        RETIRED_WHY=vocabulary.RETIRED_WHY,
         FREQUENCIES=vocabulary.FREQUENCIES,
         ANSWERS=vocabulary.BY_ANSWER,
     )
     app.jinja_env.filters["long_date"] = vocabulary.long_date
+    app.jinja_env.filters["phone"] = vocabulary.phone_for_people
     if app.config.get("PROXY_HOPS"):
         hops = app.config["PROXY_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
