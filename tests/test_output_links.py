@@ -5,9 +5,11 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import expect
 
+from tests.browser_fixtures import axe_violations
 from tests.followup_helpers import followup_links, make_round, outputs
-from tests.participant_helpers import share_on_card
+from tests.participant_helpers import manage_path, share_on_card
 from tests.signup_helpers import mails_to, post_form
 from tests.support import drain
 
@@ -77,3 +79,27 @@ def test_a_bare_domain_in_a_board_comment_is_not_taken_for_an_output(app, client
     assert outputs(app) == set()
     share_on_card(app, client, person_id, "https://www.example.org/mine")
     assert outputs(app) == {(person_id, "https://www.example.org/mine", "comment")}
+
+
+def test_in_a_browser_the_person_adds_a_bare_link_sees_it_confirmed_and_on_their_page(
+    page, live_app, runner, board
+):
+    people = make_round(live_app, runner, board, count=2)
+    person_id = next(iter(people))
+    page.goto(live_app.config["PUBLIC_URL"] + manage_path(live_app, person_id))
+    page.get_by_role("link", name="add the link to your card").click()
+    field = page.get_by_label("Add the link to what you shared")
+    field.fill("not a link")
+    page.get_by_role("button", name="Add the link").click()
+    expect(page.locator(".govuk-error-message")).to_contain_text("Enter a real web address")
+    found = axe_violations(page)
+    field.fill("www.example.org/what-i-learned")
+    page.get_by_role("button", name="Add the link").click()
+    expect(page.locator(".govuk-panel")).to_contain_text("Link added")
+    expect(page.get_by_text("https://www.example.org/what-i-learned")).to_be_visible()
+    found += axe_violations(page)
+    page.get_by_role("link", name="See it on your page").click()
+    expect(page.get_by_text("You shared:")).to_be_visible()
+    link = page.get_by_role("link", name="https://www.example.org/what-i-learned")
+    expect(link).to_have_attribute("href", "https://www.example.org/what-i-learned")
+    assert found == []
