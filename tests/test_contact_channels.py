@@ -17,6 +17,7 @@ from tests.signup_helpers import (
     signed_up_and_confirmed,
 )
 from tests.support import drain
+from tests.test_powerup_api import as_member
 from trello_sandbox.constants import NORMAL_MEMBER_ID
 
 pytestmark = pytest.mark.usefixtures("roomy")
@@ -168,7 +169,17 @@ def test_a_skype_name_from_before_never_reaches_a_partner_or_the_card_back(
     ada_mail = mails_to(board, "ada@example.org")[-1]
     assert "live:only" not in ada_mail["text"]
     assert "They shared no contact details" in ada_mail["text"]
-    assert "manage" in links_in(ada_mail)
+    # The one who shared only Skype is asked to choose again on their own page.
+    only_page = client.get(links_in(only_mail)["manage"]).get_data(as_text=True)
+    assert "Nothing yet: change your details to choose how your partner can reach you" in only_page
+    # Organisers' card-back lists the channels offered, never a Skype name.
+    ada, only = people(app)
+    for person in (ada, only):
+        card = client.get(
+            f"/api/cards/{person['trello_card_id']}", headers=as_member(board, NORMAL_MEMBER_ID)
+        ).get_json()
+        assert [c["channel"] for c in card["contact"]] == ["email", "phone"]
+        assert "live:" not in str(card) and "Skype" not in str(card)
 
 
 def test_leaving_erases_the_teams_address_and_any_skype_name(app, client, board):
