@@ -11,6 +11,7 @@ from sqlalchemy import select, update
 from app.db import db, utcnow
 from app.models import GroupMember, Person, Round
 from app.rounds.membership import group_of, latest_round_of
+from app.vocabulary import shown
 from tests.followup_helpers import check_ins
 from tests.participant_helpers import (
     add_person,
@@ -24,7 +25,7 @@ from tests.participant_helpers import (
 from tests.signup_helpers import post_form
 
 pytestmark = pytest.mark.usefixtures("roomy")
-CHANNEL_FIELDS = ("email", "phone", "google_id", "skype")
+CHANNEL_FIELDS = ("email", "phone", "google_id", "teams")
 _HREF = re.compile(r'href="([^"]+)"')
 ORGS = ("Camden", "Kent", "Wigan", "Bristol")
 
@@ -36,7 +37,7 @@ def _person(n, share=("email",)):
         "email": f"partner.{n}@example.org",
         "phone": f"+4420794600{n:02d}",
         "google_id": f"g.{n}@gmail.example",
-        "skype": f"live:skype_{n}",
+        "teams": f"partner.{n}@teams.example.org",
         "organisation": ORGS[n],
         "share_channels": list(share),
     }
@@ -52,9 +53,11 @@ def _page(app, client, person_id):
 def _sees_only_shared(page, partner):
     """Assert the page shows the partner's shared channels and none of the others."""
     for field in CHANNEL_FIELDS:
+        as_shown = shown(field, partner[field])  # telephone numbers as people write them
         if field in partner["share_channels"]:
-            assert partner[field] in page, f"{partner['full_name']} shared {field}"
+            assert as_shown in page, f"{partner['full_name']} shared {field}"
         else:
+            assert as_shown not in page, f"{partner['full_name']} kept {field} private"
             assert partner[field] not in page, f"{partner['full_name']} kept {field} private"
 
 
@@ -85,7 +88,7 @@ def _section(page, start, end):
 def test_each_of_a_pair_sees_the_other_and_only_what_the_other_chose_to_share(
     app, client, runner, board
 ):
-    details = [_person(0, ["email"]), _person(1, ["phone", "skype"])]
+    details = [_person(0, ["email"]), _person(1, ["phone", "teams"])]
     first, second = people_in_round(app, runner, board, details)
     number, _, meet_by = _latest_round(app)
     for me, partner in ((first, details[1]), (second, details[0])):
@@ -94,11 +97,12 @@ def test_each_of_a_pair_sees_the_other_and_only_what_the_other_chose_to_share(
         assert partner["full_name"] in page and partner["organisation"] in page
         _sees_only_shared(page, partner)
     # Labelled as on the forms and in the introduction mail.
-    assert "Telephone" in _page(app, client, first) and "Skype" in _page(app, client, first)
+    assert "Telephone" in _page(app, client, first)
+    assert "Microsoft Teams" in _page(app, client, first)
 
 
 def test_in_a_trio_each_member_sees_both_others_with_what_each_shared(app, client, runner, board):
-    details = [_person(0, ["email"]), _person(1, ["phone", "skype"]), _person(2, ["google_id"])]
+    details = [_person(0, ["email"]), _person(1, ["phone", "teams"]), _person(2, ["google_id"])]
     ids = people_in_round(app, runner, board, details)
     for me in range(3):
         page = _page(app, client, ids[me])

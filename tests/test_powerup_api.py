@@ -221,10 +221,11 @@ def test_a_card_shows_its_partner_and_contact_details_only_to_members_who_edit(a
         "skipping": None,
     }
     assert story["history"] == []
-    # Each detail carries the label every page and mail uses for its channel.
+    # Each detail carries the label every page and mail uses for its channel; a UK number is
+    # written as people in the UK write it.
     assert story["contact"] == [
         {"channel": "email", "label": "Email", "value": "p0@example.org"},
-        {"channel": "phone", "label": "Telephone", "value": "+447000000000"},
+        {"channel": "phone", "label": "Telephone", "value": "070 0000 0000"},
     ]
     assert seen[ADMIN]["contact"] == story["contact"]
     assert "contact" not in seen[OBSERVER]

@@ -49,6 +49,8 @@ def details(token):
         form = ChangeDetailsForm()
     if request.method == "POST" and form.validate():
         changes = details_from(form)
+        if form.delete_skype.data:
+            changes["skype"] = None  # no longer offered: kept until its owner deletes it
         new_email = changes.pop("email")
         programme = current_programme()
         lifecycle.change_details(programme, person, changes)
@@ -58,7 +60,9 @@ def details(token):
         db.session.commit()
         return render_template("participant/check_email.html", email=new_email, token=token)
     errors = error_list(form, CHANGE_ORDER) if request.method == "POST" else []
-    page = render_template("participant/details.html", form=form, token=token, errors=errors)
+    page = render_template(
+        "participant/details.html", form=form, token=token, errors=errors, skype=person.skype
+    )
     return page, 400 if errors else 200
 
 

@@ -6,7 +6,7 @@ from app.db import db
 from app.models import CheckIn, Output, Person, Round
 from app.rounds.membership import is_open
 from app.rounds.standing import standing_of
-from app.vocabulary import BY_ANSWER, CHANNELS
+from app.vocabulary import BY_ANSWER, CHANNELS, shown
 
 
 def _who(person):
@@ -123,7 +123,11 @@ def card_json(person, with_contact):
     }
     if with_contact:
         body["contact"] = [
-            {"channel": c.field, "label": c.label, "value": getattr(person, c.field)}
+            {
+                "channel": c.field,
+                "label": c.label,
+                "value": shown(c.field, getattr(person, c.field)),
+            }
             for c in CHANNELS
             if getattr(person, c.field)
         ]
