@@ -126,7 +126,7 @@ def test_an_organiser_makes_pairs_sees_badges_and_adds_an_output_link(
     expect(modal.locator("#pool")).to_contain_text("Pool: 5 people · 2 groups")
     expect(modal.locator("#groups li")).to_have_count(2)
     expect(modal.locator("#groups")).to_contain_text("Amara Okafor (Leeds City Council)")
-    seed = modal.locator("#seed").inner_text()
+    seed = modal.locator("#draw-number").inner_text()
     assert seed.isdigit()
     shoot(page, "make-pairs-preview.png")
 

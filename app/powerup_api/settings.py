@@ -62,7 +62,10 @@ def validate(body):
             else:
                 errors[key] = f"Choose one of: {', '.join(allowed)}."
     if "lists" in body and body["lists"] != settings_json_lists():
-        errors["lists"] = "List names are set by the LIST_* variables of the service."
+        errors["lists"] = (
+            "List names cannot be changed here: only the people who run the service can "
+            "change them."
+        )
     return changes, errors
 
 
