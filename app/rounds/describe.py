@@ -18,9 +18,10 @@ RULE_TEXT = {
 
 
 def round_card_name(round_, pairs):
-    """Return `Round N · <date> · <k> pairs`, and `· closed` once an organiser or its date
-    closed it."""
-    name = f"Round {round_.number} · {long_date(round_.round_date)} · {pairs} pairs"
+    """Return `Round N · 30 December 2026 · <k> pairs`, and `· closed` once an organiser or
+    its date closed it."""
+    counted = f"{pairs} pair" if pairs == 1 else f"{pairs} pairs"
+    name = f"Round {round_.number} · {long_date(round_.round_date)} · {counted}"
     return f"{name} · closed" if round_.closed_at is not None else name
 
 
