@@ -355,3 +355,38 @@ def test_no_power_up_page_shows_a_digits_date_or_our_words(page, live_app, runne
     assert not found, "\n".join(found)
     # The round card keeps the seed, so the same pairs can be drawn again.
     assert SEED_LINE.search(round_card(live_app, board)["desc"])
+
+
+def test_cards_written_with_digits_dates_are_rewritten_in_words_by_the_next_reconcile(
+    app, runner, board
+):
+    # A board written before dates were in words: the round card and a member's card.
+    ids = [add_person(app, board, organisation=org) for org in ("Kent", "Wigan")]
+    _pair(runner, "5")
+    drain(app)
+    card = round_card(app, board)
+    with app.app_context():
+        round_ = db.session.scalar(select(Round))
+        drawn, meet_by = round_.round_date, round_.meet_by
+        member = db.session.get(Person, ids[0]).trello_card_id
+    words, digits = _long(meet_by), meet_by.isoformat()
+    old = {
+        "name": f"Round 1 · {drawn.isoformat()} · 1 pairs",
+        "desc": card["desc"].replace(f"Meet by: {words}", f"Meet by: {digits}"),
+    }
+    board.api("PUT", f"/cards/{card['id']}", json=old)
+    member_desc = board.api("GET", f"/cards/{member}").json()["desc"]
+    board.api("PUT", f"/cards/{member}", json={"desc": member_desc.replace(words, digits)})
+    assert ISO_DATE.search(board.api("GET", f"/cards/{member}").json()["desc"])
+
+    assert runner.invoke(args=["reconcile"]).exit_code == 0
+    drain(app)
+    renamed = board.api("GET", f"/cards/{card['id']}").json()
+    assert renamed["name"] == f"Round 1 · {_long(drawn)} · 1 pair"
+    assert f"Meet by: {words}" in renamed["desc"] and SEED_LINE.search(renamed["desc"])
+    assert not ISO_DATE.search(board.api("GET", f"/cards/{member}").json()["desc"])
+
+
+def _long(day):
+    """Return a date as people read it, written out here rather than by the code under test."""
+    return f"{day.day} {day:%B} {day.year}"
