@@ -275,24 +275,36 @@ def test_a_flash_after_pausing_says_the_date_in_words(app, client, board):
 def test_the_draw_says_which_rules_bent_in_sentences_and_names_no_setting(
     app, client, runner, board
 ):
-    ids = [add_person(app, board, organisation=org) for org in ("Kent", "Kent", "Wigan")]
+    people = [("Ada Lovelace", "Kent"), ("Tom Reid", "Kent"), ("Grace Hopper", "Wigan")]
+    for name, org in people:
+        add_person(app, board, full_name=name, organisation=org)
     _pair(runner, "5")
     drain(app)
-    # Round 2 of the same three: everyone has met everyone, two are from Kent.
-    shown = _pair(runner, "6", "--dry-run", "--close-open")
-    with app.app_context():
-        names = {pid: db.session.get(Person, pid).full_name for pid in ids}
-    repeats = [
-        line for line in shown.splitlines() if line.endswith("meet again: there was no other way.")
-    ]
-    assert len(repeats) == 3
-    kent = [line for line in shown.splitlines() if line.strip().startswith("Two people from Kent")]
-    assert len(kent) == 1 and all(names[pid] in shown for pid in ids)
-    assert "no_repeat" not in shown and "different_org" not in shown
+    # Round 2 of the same three: everyone has met everyone, and two are from Kent.
+    shown = _pair(runner, "6", "--dry-run", "--close-open").splitlines()
+    said = {line.strip() for line in shown}
+    for first, second in (("Ada Lovelace", "Tom Reid"), ("Ada Lovelace", "Grace Hopper")):
+        assert f"{first} and {second} meet again: there was no other way." in said
+    assert (
+        "Two people from Kent had to be paired, Ada Lovelace and Tom Reid: there was no other way."
+        in said
+    )
+    assert "Kent has 2 of the 3 people drawn." in said
+    assert not [line for line in shown if "no_repeat" in line or "different_org" in line]
     preview = client.get("/api/rounds/preview", headers=as_member(board, ADMIN)).get_json()
-    said = [s for bend in preview["bent"] for s in bend["sentences"]]
-    assert any(s.startswith("Two people from Kent had to be paired") for s in said)
-    assert not problems("preview sentences", " ".join(said))
+    sentences = [s for bend in preview["bent"] for s in bend["sentences"]]
+    assert "Kent has 2 of the 3 people drawn." in sentences
+    assert not problems("preview sentences", " ".join(sentences))
+
+    # The round card says the same, with the people's cards as links.
+    _pair(runner, "6", "--close-open")
+    drain(app)
+    desc = round_card(app, board)["desc"]
+    assert len(re.findall(r"^\S+ and \S+ meet again: there was no other way\.$", desc, re.M)) == 3
+    assert re.search(
+        r"^Two people from Kent had to be paired, https://\S+ and https://\S+:", desc, re.M
+    )
+    assert SEED_LINE.search(desc) and "Had to bend" not in desc
 
 
 def test_a_flask_command_prints_only_its_own_output(tmp_path):
