@@ -308,7 +308,12 @@ def test_the_draw_says_which_rules_bent_in_sentences_and_names_no_setting(
 
 
 def test_a_flask_command_prints_only_its_own_output(tmp_path):
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}", "LOG_LEVEL": "INFO"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}",
+        "INSTANCE_PATH": str(tmp_path),
+        "LOG_LEVEL": "INFO",
+    }
     done = subprocess.run(
         [sys.executable, "-m", "flask", "--app", "app", "routes"],
         capture_output=True,
