@@ -307,6 +307,18 @@ def test_the_draw_says_which_rules_bent_in_sentences_and_names_no_setting(
     assert SEED_LINE.search(desc) and "Had to bend" not in desc
 
 
+def test_the_preview_says_why_someone_waits_in_words(app, client, runner, board):
+    for name in ("Ada Lovelace", "Tom Reid"):
+        add_person(app, board, full_name=name, organisation=name.split()[1])
+    add_person(app, board, full_name="Grace Hopper", skip_next_round=True)
+    shown = _pair(runner, "5", "--dry-run")
+    assert "Not in this round: Grace Hopper (skipping this round)" in shown
+    preview = client.get("/api/rounds/preview", headers=as_member(board, ADMIN)).get_json()
+    assert [(p["name"], p["reason"]) for p in preview["waiting"]] == [
+        ("Grace Hopper", "skipping this round")
+    ]
+
+
 def test_a_flask_command_prints_only_its_own_output(tmp_path):
     env = {
         **os.environ,

@@ -6,6 +6,7 @@ from app.db import db
 from app.models import CheckIn, Output, Person, Round
 from app.rounds.describe import bend_sentences
 from app.rounds.membership import is_open
+from app.rounds.pool import said_reason
 from app.rounds.standing import standing_of
 from app.vocabulary import BY_ANSWER, CHANNELS
 
@@ -28,7 +29,7 @@ def preview_json(preview):
         "policy": {"odd": preview.policy.odd, "same_org": preview.policy.same_org},
         "groups": [[_who(people[i]) for i in ids] for ids in plan.groups],
         "sits_out": _who(people[plan.sits_out]) if plan.sits_out is not None else None,
-        "waiting": [{**_who(p), "reason": reason} for p, reason in preview.waiting],
+        "waiting": [{**_who(p), "reason": said_reason(p, why)} for p, why in preview.waiting],
         "bent": [_bend_json(b, people) for b in plan.bent],
         "open_round": _open_round_json(preview.open_round),
         "quiet": [_who(p) for p in preview.quiet],

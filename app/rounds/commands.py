@@ -11,6 +11,7 @@ from app.pairing import PoolTooSmall, parse_seed
 from app.rounds.apply import progress
 from app.rounds.closing import RoundOpen, close_round
 from app.rounds.describe import bend_sentences
+from app.rounds.pool import said_reason
 from app.rounds.rescue import RescueRaced, rescue, waiting_text
 from app.rounds.service import PoolChanged, confirm_round, preview_round, unplaced_text
 from app.rounds.tally import counts
@@ -45,7 +46,7 @@ def _print_plan(preview):
     if plan.sits_out is not None:
         click.echo(f"  Sits out: {people[plan.sits_out].full_name}")
     for person, reason in preview.waiting:
-        click.echo(f"  Not in this round: {person.full_name} ({reason})")
+        click.echo(f"  Not in this round: {person.full_name} ({said_reason(person, reason)})")
     if unplaced_text(preview):
         click.echo(f"  {unplaced_text(preview)}")
     for bend in plan.bent:
