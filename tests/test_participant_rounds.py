@@ -178,7 +178,7 @@ def _partners(app, person_id):
 def test_out_of_a_round_the_page_says_what_applies(app, client, runner, board):
     waiting = add_person(app, board)
     page = _page(app, client, waiting)
-    assert "You are in the pool for the next round." in page and "meet by" not in page
+    assert "You are in the next draw." in page and "meet by" not in page
 
     skip = manage_path(app, waiting)
     post_form(client, skip + "/skip", page=skip, skip="yes")  # so the round is theirs alone
@@ -186,7 +186,7 @@ def test_out_of_a_round_the_page_says_what_applies(app, client, runner, board):
     late = add_person(app, board)  # signed up after the draw
     late_page = _page(app, client, late)
     assert "Round 1 is under way without you." in late_page
-    assert "You are in the pool for the next round." in late_page
+    assert "You are in the next draw." in late_page
     assert "meet by" not in late_page and "Did you meet?" not in late_page
 
     manage = manage_path(app, late)
@@ -200,7 +200,7 @@ def test_out_of_a_round_the_page_says_what_applies(app, client, runner, board):
     close_latest_round(app)
     page = _page(app, client, pair_ids[0])
     assert "meet by" not in page and "Round 1 is under way" not in page
-    assert "You are in the pool for the next round." in page
+    assert "You are in the next draw." in page
     assert "Round 1, " in _section(page, "Your earlier rounds", "Your details")
 
 

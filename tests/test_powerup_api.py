@@ -62,11 +62,16 @@ def test_a_key_document_that_cannot_be_fetched_answers_503_json_and_changes_noth
     assert client.get("/api/settings", headers=as_member(board, ADMIN)).status_code == 200
 
 
-def test_without_its_power_up_id_the_service_admits_no_token_and_says_why(app, client, board):
+def test_without_its_power_up_id_the_service_admits_no_token_and_says_why(
+    app, client, board, caplog
+):
     app.config["TRELLO_POWERUP_ID"] = None
     answer = client.get("/api/settings", headers=as_member(board, ADMIN))
     assert answer.status_code == 503
-    assert "TRELLO_POWERUP_ID" in answer.get_json()["error"]["message"]
+    # The organiser is told in words, the operator is told which setting in the log.
+    message = answer.get_json()["error"]["message"]
+    assert "not fully set up" in message and "TRELLO_POWERUP_ID" not in message
+    assert "TRELLO_POWERUP_ID is not set" in caplog.text
 
 
 def round_count(app):

@@ -12,6 +12,7 @@ from app.people import email_change, lifecycle
 from app.people.access import LinkProblem, link_problem_page, person_from_link
 from app.people.forms import details_from, error_list, form_data
 from app.rounds import taking_part
+from app.vocabulary import long_date
 
 bp = Blueprint("participant", __name__, url_prefix="/me")
 bp.register_error_handler(LinkProblem, link_problem_page)
@@ -77,7 +78,7 @@ def pause(token):
         until, message = form.until(utcnow().date())
         if until is not None:
             taking_part.pause(current_programme(), person, until)
-            return done(token, f"You are paused until {until:%-d %B %Y}")
+            return done(token, f"You are paused until {long_date(until)}")
         errors = [{"text": message, "href": "#until-day"}]
     page = render_template("participant/pause.html", form=form, token=token, errors=errors)
     return page, 400 if errors else 200

@@ -70,7 +70,10 @@ def validate(body):
     if "contact_email" in body:
         _contact_email(body["contact_email"], changes, errors)
     if "lists" in body and body["lists"] != settings_json_lists():
-        errors["lists"] = "List names are set by the LIST_* variables of the service."
+        errors["lists"] = (
+            "List names cannot be changed here: only the people who run the service can "
+            "change them."
+        )
     return changes, errors
 
 

@@ -105,7 +105,7 @@
   function showParticipant(story, attachments) {
     say(story.person.name + ' \u00b7 ' + story.person.organisation + stateText(story.status));
     $('round').textContent = (story.round
-      ? 'Round ' + story.round.number + ' \u00b7 meet by ' + story.round.meet_by +
+      ? 'Round ' + story.round.number + ' \u00b7 meet by ' + UnMentoringApi.longDate(story.round.meet_by) +
         (story.status.rescued ? ' \u00b7 re-matched' : '')
       : 'Not in the open round') + historyText(story.history);
     fillPartners(story.partners);
@@ -119,8 +119,9 @@
     if (story.kind === 'participant') {
       showParticipant(story, attachments);
     } else if (story.kind === 'round') {
-      say('The card of round ' + story.round.number + ' (meet by ' + story.round.meet_by +
-        (story.round.closed ? ', closed' : ', open until ' + story.round.closes_on) + '). ' +
+      say('The card of round ' + story.round.number + ' (meet by ' +
+        UnMentoringApi.longDate(story.round.meet_by) + (story.round.closed ? ', closed' :
+          ', open until ' + UnMentoringApi.longDate(story.round.closes_on)) + '). ' +
         story.tally + '.');
     } else {
       say('This card is not an UnMentoring participant\u2019s card.');
