@@ -87,7 +87,7 @@ def test_in_a_browser_the_person_adds_a_bare_link_sees_it_confirmed_and_on_their
     people = make_round(live_app, runner, board, count=2)
     person_id = next(iter(people))
     page.goto(live_app.config["PUBLIC_URL"] + manage_path(live_app, person_id))
-    page.get_by_role("link", name="add the link to your card").click()
+    page.get_by_role("link", name="add the link here").click()
     field = page.get_by_label("Add the link to what you shared")
     field.fill("not a link")
     page.get_by_role("button", name="Add the link").click()
