@@ -104,6 +104,8 @@ def network_chart(nodes, edges, groups_drawn=None, trios=0):
     if groups_drawn is None:
         groups_drawn = sum(n for *_, n in edges)
     height, cx, cy, radius = 460, WIDTH / 2, 230, 150
+    if len(nodes) == 1:  # one node (everyone pooled, say): no circle to go round
+        height, cy = 200, 110
     at = _positions([name for name, _ in nodes], cx, cy, radius)
     widest = max([n for *_, n in edges] or [1])
     body = []
@@ -120,6 +122,8 @@ def network_chart(nodes, edges, groups_drawn=None, trios=0):
                 f'stroke-width="{width:.1f}"/>'
             )
             body.append(svg_text(lx, ly + 5, str(count), "middle", 13))
+            if len(nodes) == 1:
+                body.append(svg_text(lx + 30, ly + 5, f"{_groups(count)} within it"))
             continue
         body.append(
             f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" stroke="#1d70b8" '
