@@ -292,14 +292,16 @@ def test_the_report_names_nobody_and_the_feed_only_those_who_opted_in(client, hi
     report = "".join(client.get(p).text for p in ("/report", "/report.csv", "/report.json"))
     for text in _personal_strings(history):
         assert text not in report, text
-    feed = client.get("/outputs.atom").text
-    for text in _personal_strings(history, keep=(OPTED_IN,)):
-        assert text not in feed, text
-    assert f"<name>{OPTED_IN}</name>" in feed
     left = history.id_of(LEAVER)
-    assert all(url not in feed for _, pid, url, _ in history.outputs if pid == left)
-    shown = [url for _, pid, url, _ in history.outputs if pid != left]
-    assert all(url in feed for url in shown) and shown
+    for path in ("/outputs.atom", "/outputs"):
+        feed = client.get(path).text
+        for text in _personal_strings(history, keep=(OPTED_IN,)):
+            assert text not in feed, (path, text)
+        assert OPTED_IN in feed
+        assert all(url not in feed for _, pid, url, _ in history.outputs if pid == left)
+        shown = [url for _, pid, url, _ in history.outputs if pid != left]
+        assert all(url in feed for url in shown) and shown
+    assert f"<name>{OPTED_IN}</name>" in client.get("/outputs.atom").text
 
 
 @pytest.mark.sqlite_only
@@ -413,3 +415,27 @@ def test_before_the_first_round_everything_answers_and_says_so(client, runner, s
     feed = feedparser.parse(client.get("/outputs.atom").data)
     assert not feed.bozo and feed.entries == []
     assert "No rounds yet." in runner.invoke(args=["report"]).output
+    page = client.get("/outputs").text
+    assert "Nobody has shared an output yet." in page and 'href="/outputs.atom"' in page
+
+
+def test_the_network_counts_every_group_once_per_line_it_is_on():
+    from app.report.aggregates import RoundRow
+    from app.report.network import network, network_caption
+
+    orgs = {n: "Leeds City Council" for n in range(5)}
+    orgs |= {n: "NHS Leeds" for n in range(5, 10)} | {10: "Nesta", 11: "Kent Police"}
+    groups = ((0, 5), (1, 2), (3, 6, 10), (4, 7), (8, 9, 11))
+    nodes, edges = network([RoundRow(1, None, groups)], orgs)
+    assert nodes == [("Leeds City Council", 5), ("NHS Leeds", 5), ("Other organisations", 2)]
+    assert edges == [
+        ("Leeds City Council", "Leeds City Council", 1),
+        ("Leeds City Council", "NHS Leeds", 3),
+        ("Leeds City Council", "Other organisations", 1),
+        ("NHS Leeds", "Other organisations", 2),
+    ]
+    words = network_caption(nodes, edges, groups_drawn=5, trios=2)
+    assert words.startswith("5 groups drawn over all rounds (2 of them trios), between 3 ")
+    assert "Within Leeds City Council: 1 group;" in words
+    assert "Leeds City Council and NHS Leeds: 3 groups" in words
+    assert "A trio from three organisations is counted on each of its three lines." in words

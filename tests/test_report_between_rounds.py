@@ -58,6 +58,10 @@ def test_a_link_added_on_the_board_after_the_round_closed_is_shared_between_roun
     assert entry.title.startswith("Between rounds output: weeknotes.example.net/2026/")
     assert entry.author == NAMED["name"] and entry.tags[0].term == "between-rounds"
     assert entry.summary == f"Shared between rounds by {NAMED['name']}."
+    outputs = client.get("/outputs").text
+    section = outputs.split('id="between-rounds"', 1)[1]
+    assert "Between rounds" in section and NAMED["name"] in section
+    assert "weeknotes.example.net/2026/what-the-coffee-taught-me" in section
 
 
 def test_the_same_link_then_given_for_the_round_counts_there_only(app, client, sandbox):
