@@ -127,7 +127,7 @@ def _pinned_by_rate(pct, base, high):
     return [n for n in range(high + 1) if base and round(100 * n / base, 1) == pct]
 
 
-def build_system(published, columns):
+def build_system(published, columns, families=FAMILIES):
     """Return (System, {unknown: (column, key)}) from published {(column, key): text}."""
     rounds = [c for c in columns if c != "all"]
     system, names = System(), {}
@@ -158,11 +158,11 @@ def build_system(published, columns):
             system.equation(terms, rest)
 
     for column in columns:
-        for family in FAMILIES:
+        for family in families:
             add([(column, k) for k in family], [(column, "people_in_groups")])
     if "all" in columns:
         for key in SUMMED:
-            if ("all", key) in published:
+            if ("all", key) in published and all((r, key) in published for r in rounds):
                 add([(r, key) for r in rounds], [("all", key)])
     for column in columns:
         base = value.get((column, "people_in_groups"))
@@ -191,9 +191,9 @@ def build_system(published, columns):
     return system, names
 
 
-def recovered_cells(published, columns, truth):
+def recovered_cells(published, columns, truth, families=FAMILIES):
     """Return the hidden private cells whose true value the published figures force."""
-    system, names = build_system(published, columns)
+    system, names = build_system(published, columns, families)
     true = {name: (truth[cell], truth[cell]) for name, cell in names.items()}
     assert system.solvable(true, count()), "the relations do not hold for the true figures"
     found = []

@@ -13,13 +13,11 @@ given everything shown), one more cell in its row or column is hidden (complemen
 suppression), the smallest count first (a zero too: the marker never says which hidden cells
 are small, so a hidden zero protects as well as any other). Whether a cell is fixed is decided
 exactly: the table is a flow network (rows send their people to the answers' columns), so a value
-is possible exactly when a flow carries it, and a cell is fixed when neither its value minus one
-nor plus one is possible. Every hidden cell is published the same way, HIDDEN, so the marker
-tells nothing about which cells are the small ones. A percentage of a hidden count is hidden
-with it.
+is possible exactly when a flow carries it (checked on the network's cuts), and a cell is fixed
+when neither its value minus one nor plus one is possible. Every hidden cell is published the
+same way, HIDDEN, so the marker tells nothing about which cells are the small ones. A percentage
+of a hidden count is hidden with it.
 """
-
-from collections import deque
 
 from app.report.figures import BY_KEY, PARTITIONS, RATES, figures_for
 
@@ -31,6 +29,9 @@ HIDDEN_TEXT = "hidden to protect privacy"
 # No-answer counts also bound each other (no check-in: no rating either), so they are hidden
 # last of all.
 _LAST = ("no_answer", "challenged_no_answer", "new_connection_no_answer")
+_TRIALS = 8
+# The hidden cells of the last few sets of figures: the page, CSV and JSON ask for the same ones.
+_CACHE, _CACHE_SIZE = {}, 16
 
 
 def is_hidden(value):
@@ -76,13 +77,16 @@ class _Table:
         supply = sum(rows.values())
         if supply != sum(ends.values()) + pool:
             return False
-        edges = [("source", ("row", r), rows[r]) for r in self.rounds]
-        edges += [(("row", r), ("key", k), supply) for r, k in free if r != "all"]
-        for k in self.keys:
-            to = "sink" if k in ends else "pool"
-            edges.append((("key", k), to, ends.get(k, supply)))
-        edges.append(("pool", "sink", pool))
-        return _max_flow(edges) == supply
+        # Each round's remaining people must go to answers whose cell in that round is hidden:
+        # to an answer's own remainder when its all-rounds cell is shown, else to the pool of the
+        # hidden all-rounds cells. The sinks are numbered 0 (the pool), 1, 2, … (the answers).
+        sinks = {k: (n + 1 if k in ends else 0) for n, k in enumerate(self.keys)}
+        demand = [pool] + [ends.get(k, 0) for k in self.keys]
+        reach = dict.fromkeys(self.rounds, 0)
+        for r, k in free:
+            if r != "all":
+                reach[r] |= 1 << sinks[k]
+        return _transportable([(rows[r], reach[r]) for r in self.rounds if rows[r]], demand)
 
     def fixed(self, cell):
         """Tell whether a hidden cell's value is the only one the shown figures allow."""
@@ -99,16 +103,28 @@ class _Table:
         return sorted(shown, key=lambda c: (c[1] in _LAST, self.value[c], c))
 
     def complete(self):
-        """Hide more cells until no hidden cell is fixed; return the hidden cells."""
+        """Hide more cells until no hidden cell is fixed; return the hidden cells.
+
+        Hiding a cell only takes a relation away, so a cell once found free stays free: each is
+        checked until it is.
+        """
+        free = set()
         while True:
-            exposed = next((c for c in sorted(self.hidden) if self.fixed(c)), None)
+            exposed = None
+            for cell in sorted(self.hidden - free):
+                if self.fixed(cell):
+                    exposed = cell
+                    break
+                free.add(cell)
             if exposed is None:
                 return self.hidden
             candidates = self._candidates(exposed)
             if not candidates:  # everything hidden: nothing can be worked out (never reached)
                 return self.hidden
             chosen = candidates[0]
-            for candidate in candidates:
+            # The best few are tried (all of them would be slow with many rounds): if none frees
+            # the cell alone, the best is hidden and the next pass goes on from there.
+            for candidate in candidates[:_TRIALS]:
                 self.hidden.add(candidate)
                 undone = not self.fixed(exposed)
                 self.hidden.discard(candidate)
@@ -118,42 +134,40 @@ class _Table:
             self.hidden.add(chosen)
 
 
-def _max_flow(edges):
-    """Return the maximum flow from "source" to "sink" over (from, to, capacity) edges."""
-    capacity, links = {}, {}
-    for a, b, cap in edges:
-        capacity[(a, b)] = capacity.get((a, b), 0) + cap
-        capacity.setdefault((b, a), 0)
-        links.setdefault(a, set()).add(b)
-        links.setdefault(b, set()).add(a)
-    flow = 0
-    while True:
-        back, queue = {"source": None}, deque(["source"])
-        while queue and "sink" not in back:
-            node = queue.popleft()
-            for nxt in links.get(node, ()):
-                if nxt not in back and capacity[(node, nxt)] > 0:
-                    back[nxt] = node
-                    queue.append(nxt)
-        if "sink" not in back:
-            return flow
-        path, node = [], "sink"
-        while back[node] is not None:
-            path.append((back[node], node))
-            node = back[node]
-        push = min(capacity[edge] for edge in path)
-        for a, b in path:
-            capacity[(a, b)] -= push
-            capacity[(b, a)] += push
-        flow += push
+def _transportable(supplies, demand):
+    """Tell whether every supply (amount, bit mask of the sinks it may go to) can be shipped so
+    that each sink gets exactly its demand, given that the totals are equal.
+
+    By the max-flow min-cut theorem (edges from supplies to sinks unbounded), it can exactly when
+    for every set X of sinks, the demand of X plus the supplies that reach a sink outside X is at
+    least the whole: the cuts are those sets. There are at most 2**7 of them.
+    """
+    whole = sum(amount for amount, _ in supplies)
+    by_reach = {}
+    for amount, reach in supplies:
+        by_reach[reach] = by_reach.get(reach, 0) + amount
+    sinks = len(demand)
+    everything = (1 << sinks) - 1
+    for chosen in range(1 << sinks):
+        cut = sum(demand[n] for n in range(sinks) if chosen >> n & 1)
+        cut += sum(a for reach, a in by_reach.items() if reach & (everything ^ chosen))
+        if cut < whole:
+            return False
+    return True
 
 
 def hidden_cells(columns, threshold=THRESHOLD):
     """Return the (column, key) cells to hide: primary and complementary, question by question."""
-    hidden = set()
-    for keys in PARTITIONS:
-        hidden |= _Table(columns, keys, threshold).complete()
-    return hidden
+    keys = ("people_in_groups", *(key for part in PARTITIONS for key in part))
+    signature = (threshold, tuple((c, tuple(columns[c][k] for k in keys)) for c in columns))
+    if signature not in _CACHE:
+        hidden = set()
+        for part in PARTITIONS:
+            hidden |= _Table(columns, part, threshold).complete()
+        if len(_CACHE) >= _CACHE_SIZE:
+            _CACHE.pop(next(iter(_CACHE)))
+        _CACHE[signature] = frozenset(hidden)
+    return set(_CACHE[signature])
 
 
 def publish(columns, threshold=THRESHOLD):
