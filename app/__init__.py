@@ -46,6 +46,9 @@ def create_app(test_config=None):
     redact.install()
     # urllib3 logs every URL at DEBUG, and Trello's key and token ride in the query string.
     logging.getLogger("urllib3.connectionpool").setLevel(logging.INFO)
+    # Alembic names each plugin it loads at INFO, on every `flask` command: operators should
+    # read only what the command itself says.
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
     from app import (
         db,

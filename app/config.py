@@ -53,6 +53,9 @@ class Config:
         self.SECRET_KEY_FALLBACKS = [k for k in _env("SECRET_KEY_FALLBACKS", "").split(",") if k]
         self.MAIL_URL = _env("MAIL_URL", "sandbox" if self.SANDBOX else None)
         self.MAIL_FROM = _env("MAIL_FROM", "UnMentoring <unmentoring@localhost>")
+        # Whom people write to (footer, privacy notice) until board admins set an address in
+        # the Power-Up's settings; unset, pages name MAIL_FROM's address and `flask doctor` warns.
+        self.ORGANISERS_EMAIL = _env("ORGANISERS_EMAIL")
         self.LIST_SIGNUPS = _env("LIST_SIGNUPS", LISTS["signups"])
         self.LIST_MATCHED = _env("LIST_MATCHED", LISTS["matched"])
         self.LIST_SHARED = _env("LIST_SHARED", LISTS["shared"])

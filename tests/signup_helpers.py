@@ -16,7 +16,7 @@ FORM = {
     "organisation": "Analytical Council",
     "phone": "020 7946 0018",
     "google_id": "",
-    "skype": "",
+    "teams": "",
     "topics": "Engines that weave algebra",
     "share": ["email", "phone"],
     "frequency": "every",

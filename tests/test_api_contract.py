@@ -110,6 +110,7 @@ SETTINGS_BODIES = st.fixed_dictionaries(
         "odd": JSON_VALUES,
         "same_org": JSON_VALUES,
         "lists": JSON_VALUES,
+        "contact_email": st.emails() | st.just("") | JSON_VALUES,
     },
 )
 

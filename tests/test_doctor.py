@@ -8,7 +8,7 @@ from app.db import db
 from app.doctor import settings_checks
 from app.doctor.probe import LABEL
 from app.doctor.results import Context
-from app.models import WebhookEvent
+from app.models import WebhookEvent, current_programme
 from app.trello.gateway import get_gateway
 from tests.conftest import free_port
 from tests.smtp_helpers import Inbox, certificate, start_server, trust
@@ -16,7 +16,7 @@ from tests.support import reconfigure
 from trello_sandbox import constants
 
 ADA = "Ada Organiser (adaorganiser)"  # the sandbox token's member (constants.ADMIN_MEMBER_ID)
-CHECKS = 9
+CHECKS = 10
 WAIT = "3"  # seconds the probe waits: deliveries to the live app take a fraction of one
 
 
@@ -27,6 +27,7 @@ def ready(live_app, runner, board):
     result = runner.invoke(args=["register-webhook"])
     assert result.exit_code == 0, result.output
     board.control("rate-limits", enabled=True)
+    live_app.config["ORGANISERS_EMAIL"] = "organisers@example.org"
     return board
 
 
@@ -72,6 +73,9 @@ def test_a_ready_deployment_passes_every_check_and_leaves_no_label(live_app, run
     assert "token: 9" in line(result, "Trello's rate-limit headers")  # 9x of 100 left
     assert "key: 29" in line(result, "Trello's rate-limit headers")
     assert "1 key read" in line(result, "Trello's Power-Up keys")
+    assert "organisers@example.org (ORGANISERS_EMAIL)" in line(
+        result, "Organisers' contact address"
+    )
     assert probe_labels(ready) == []  # its own and the one a killed run left (leftover)
     assert leftover.json()["id"] not in probe_labels(ready)
     with live_app.app_context():
@@ -285,3 +289,26 @@ def test_public_url_must_be_https_outside_sandbox_mode(app, url, sandbox_mode, s
     app.config.update(PUBLIC_URL=url, SANDBOX=sandbox_mode)
     result = settings_checks.public_url(Context(app.config, None))
     assert (result.status, said in result.message) == (status, True), result.message
+
+
+@pytest.mark.parametrize(
+    "stored, env, status, said",
+    [
+        (None, None, "WARN", "pages name the sender of mail, unmentoring@localhost"),
+        (None, "not an address", "FAIL", "'not an address' (ORGANISERS_EMAIL) is not an email"),
+        (None, "team@example.org", "OK", "pages name team@example.org (ORGANISERS_EMAIL)"),
+        ("admins@example.org", "team@example.org", "OK", "admins@example.org, set by board"),
+    ],
+)
+def test_the_organisers_address_is_checked_and_a_fallback_is_a_warning(
+    app, runner, board, stored, env, status, said
+):
+    app.config.update(ORGANISERS_EMAIL=env, MAIL_FROM="UnMentoring <unmentoring@localhost>")
+    if stored:
+        with app.app_context():
+            programme = current_programme()
+            programme.settings = {**programme.settings, "contact_email": stored}
+            db.session.commit()
+    result = doctor(runner, "--no-probe")
+    found = line(result, "Organisers' contact address")
+    assert found.startswith(status) and said in found, found

@@ -20,9 +20,9 @@ from tests.fuzz_helpers import HOSTILE_TEXT, budget, rows, state
 from tests.round_helpers import add_people
 from tests.signup_helpers import FORM, csrf_token
 
-TEXT_FIELDS = ["name", "email", "organisation", "phone", "google_id", "skype", "topics", "website"]
+TEXT_FIELDS = ["name", "email", "organisation", "phone", "google_id", "teams", "topics", "website"]
 CHOICE_FIELDS = {
-    "share": ["email", "phone", "google_id", "skype", "fax"],
+    "share": ["email", "phone", "google_id", "teams", "fax"],
     "frequency": ["every", "every_other", "never"],
     "credit": ["y", "yes", "on", ""],
     "consent": ["yes", "no", ""],

@@ -24,8 +24,8 @@ PEOPLE = [
         "organisation": "Northmoor Council",
         "phone": "020 7946 0461",
         "google_id": "zelphine.quarr@gmail.example",
-        "skype": "live:zelphine_quarr77",
-        "share": ["email", "phone", "google_id", "skype"],
+        "teams": "zelphine.q@teams.privacy-test.example",
+        "share": ["email", "phone", "google_id", "teams"],
     },
     {
         "name": "Ozymandias Pellingford",
@@ -33,8 +33,8 @@ PEOPLE = [
         "organisation": "Southfen Borough",
         "phone": "020 7946 0873",
         "google_id": "ozy.pelling@gmail.example",
-        "skype": "live:ozy_pelling42",
-        "share": ["email", "phone", "google_id", "skype"],
+        "teams": "ozy.p@teams.privacy-test.example",
+        "share": ["email", "phone", "google_id", "teams"],
     },
 ]
 # Requests to the sandbox's Trello API and control paths, as its access log shows them.
@@ -47,7 +47,7 @@ def _secrets():
     values = set()
     for person in PEOPLE:
         digits = person["phone"].replace(" ", "")
-        typed = [person[field] for field in ("name", "email", "google_id", "skype")]
+        typed = [person[field] for field in ("name", "email", "google_id", "teams")]
         for raw in [*typed, person["phone"], digits, "+44" + digits[1:]]:
             values |= _forms_of(raw)
     return values
@@ -71,7 +71,7 @@ def _whole_life(app, client, runner, sandbox):
     assert result.exit_code == 0, result.output
     drain(app)
     intro = mails_to(sandbox, PEOPLE[0]["email"])[-1]
-    assert PEOPLE[1]["skype"] in intro["text"], "the partner's details did reach the partner"
+    assert PEOPLE[1]["teams"] in intro["text"], "the partner's details did reach the partner"
     links = followup_links(intro)
     assert post_form(client, links["output"], url=OUTPUT).status_code == 200
     drain(app)

@@ -126,7 +126,7 @@ def test_leaving_erases_the_person_archives_their_emptied_card_and_cancels_their
     [person] = people(app)
     assert person["status"] == "left" and person["left_at"] is not None
     assert person["full_name"] == "(left)" and person["organisation"] == "Analytical Council"
-    for field in ("email", "phone", "google_id", "skype", "topics"):
+    for field in ("email", "phone", "google_id", "teams", "skype", "topics"):
         assert person[field] is None
     assert person["share_channels"] == []
     assert len(mails_to(board, "ada@example.org")) == sent_before  # the queued mail never went

@@ -11,6 +11,7 @@ from sqlalchemy import select, update
 from app.db import db, utcnow
 from app.models import GroupMember, Person, Round
 from app.rounds.membership import group_of, latest_round_of
+from app.vocabulary import shown
 from tests.followup_helpers import check_ins
 from tests.participant_helpers import (
     add_person,
@@ -24,7 +25,7 @@ from tests.participant_helpers import (
 from tests.signup_helpers import post_form
 
 pytestmark = pytest.mark.usefixtures("roomy")
-CHANNEL_FIELDS = ("email", "phone", "google_id", "skype")
+CHANNEL_FIELDS = ("email", "phone", "google_id", "teams")
 _HREF = re.compile(r'href="([^"]+)"')
 ORGS = ("Camden", "Kent", "Wigan", "Bristol")
 
@@ -36,7 +37,7 @@ def _person(n, share=("email",)):
         "email": f"partner.{n}@example.org",
         "phone": f"+4420794600{n:02d}",
         "google_id": f"g.{n}@gmail.example",
-        "skype": f"live:skype_{n}",
+        "teams": f"partner.{n}@teams.example.org",
         "organisation": ORGS[n],
         "share_channels": list(share),
     }
@@ -52,9 +53,11 @@ def _page(app, client, person_id):
 def _sees_only_shared(page, partner):
     """Assert the page shows the partner's shared channels and none of the others."""
     for field in CHANNEL_FIELDS:
+        as_shown = shown(field, partner[field])  # telephone numbers as people write them
         if field in partner["share_channels"]:
-            assert partner[field] in page, f"{partner['full_name']} shared {field}"
+            assert as_shown in page, f"{partner['full_name']} shared {field}"
         else:
+            assert as_shown not in page, f"{partner['full_name']} kept {field} private"
             assert partner[field] not in page, f"{partner['full_name']} kept {field} private"
 
 
@@ -85,7 +88,7 @@ def _section(page, start, end):
 def test_each_of_a_pair_sees_the_other_and_only_what_the_other_chose_to_share(
     app, client, runner, board
 ):
-    details = [_person(0, ["email"]), _person(1, ["phone", "skype"])]
+    details = [_person(0, ["email"]), _person(1, ["phone", "teams"])]
     first, second = people_in_round(app, runner, board, details)
     number, _, meet_by = _latest_round(app)
     for me, partner in ((first, details[1]), (second, details[0])):
@@ -94,11 +97,12 @@ def test_each_of_a_pair_sees_the_other_and_only_what_the_other_chose_to_share(
         assert partner["full_name"] in page and partner["organisation"] in page
         _sees_only_shared(page, partner)
     # Labelled as on the forms and in the introduction mail.
-    assert "Telephone" in _page(app, client, first) and "Skype" in _page(app, client, first)
+    assert "Telephone" in _page(app, client, first)
+    assert "Microsoft Teams" in _page(app, client, first)
 
 
 def test_in_a_trio_each_member_sees_both_others_with_what_each_shared(app, client, runner, board):
-    details = [_person(0, ["email"]), _person(1, ["phone", "skype"]), _person(2, ["google_id"])]
+    details = [_person(0, ["email"]), _person(1, ["phone", "teams"]), _person(2, ["google_id"])]
     ids = people_in_round(app, runner, board, details)
     for me in range(3):
         page = _page(app, client, ids[me])
@@ -174,7 +178,7 @@ def _partners(app, person_id):
 def test_out_of_a_round_the_page_says_what_applies(app, client, runner, board):
     waiting = add_person(app, board)
     page = _page(app, client, waiting)
-    assert "You are in the pool for the next round." in page and "meet by" not in page
+    assert "You are in the next draw." in page and "meet by" not in page
 
     skip = manage_path(app, waiting)
     post_form(client, skip + "/skip", page=skip, skip="yes")  # so the round is theirs alone
@@ -182,7 +186,7 @@ def test_out_of_a_round_the_page_says_what_applies(app, client, runner, board):
     late = add_person(app, board)  # signed up after the draw
     late_page = _page(app, client, late)
     assert "Round 1 is under way without you." in late_page
-    assert "You are in the pool for the next round." in late_page
+    assert "You are in the next draw." in late_page
     assert "meet by" not in late_page and "Did you meet?" not in late_page
 
     manage = manage_path(app, late)
@@ -196,7 +200,7 @@ def test_out_of_a_round_the_page_says_what_applies(app, client, runner, board):
     close_latest_round(app)
     page = _page(app, client, pair_ids[0])
     assert "meet by" not in page and "Round 1 is under way" not in page
-    assert "You are in the pool for the next round." in page
+    assert "You are in the next draw." in page
     assert "Round 1, " in _section(page, "Your earlier rounds", "Your details")
 
 

@@ -62,11 +62,16 @@ def test_a_key_document_that_cannot_be_fetched_answers_503_json_and_changes_noth
     assert client.get("/api/settings", headers=as_member(board, ADMIN)).status_code == 200
 
 
-def test_without_its_power_up_id_the_service_admits_no_token_and_says_why(app, client, board):
+def test_without_its_power_up_id_the_service_admits_no_token_and_says_why(
+    app, client, board, caplog
+):
     app.config["TRELLO_POWERUP_ID"] = None
     answer = client.get("/api/settings", headers=as_member(board, ADMIN))
     assert answer.status_code == 503
-    assert "TRELLO_POWERUP_ID" in answer.get_json()["error"]["message"]
+    # The organiser is told in words, the operator is told which setting in the log.
+    message = answer.get_json()["error"]["message"]
+    assert "not fully set up" in message and "TRELLO_POWERUP_ID" not in message
+    assert "TRELLO_POWERUP_ID is not set" in caplog.text
 
 
 def round_count(app):
@@ -221,10 +226,11 @@ def test_a_card_shows_its_partner_and_contact_details_only_to_members_who_edit(a
         "skipping": None,
     }
     assert story["history"] == []
-    # Each detail carries the label every page and mail uses for its channel.
+    # Each detail carries the label every page and mail uses for its channel; a UK number is
+    # written as people in the UK write it.
     assert story["contact"] == [
         {"channel": "email", "label": "Email", "value": "p0@example.org"},
-        {"channel": "phone", "label": "Telephone", "value": "+447000000000"},
+        {"channel": "phone", "label": "Telephone", "value": "070 0000 0000"},
     ]
     assert seen[ADMIN]["contact"] == story["contact"]
     assert "contact" not in seen[OBSERVER]

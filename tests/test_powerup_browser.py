@@ -126,7 +126,7 @@ def test_an_organiser_makes_pairs_sees_badges_and_adds_an_output_link(
     expect(modal.locator("#pool")).to_contain_text("Pool: 5 people · 2 groups")
     expect(modal.locator("#groups li")).to_have_count(2)
     expect(modal.locator("#groups")).to_contain_text("Amara Okafor (Leeds City Council)")
-    seed = modal.locator("#seed").inner_text()
+    seed = modal.locator("#draw-number").inner_text()
     assert seed.isdigit()
     shoot(page, "make-pairs-preview.png")
 
@@ -161,16 +161,35 @@ def test_an_organiser_makes_pairs_sees_badges_and_adds_an_output_link(
 
     page.locator(".pu-detail").get_by_role("button", name="Add output link").click()
     popup = page.frame_locator(".pu-popup iframe")
-    popup.get_by_label("Link to what they shared").fill("not a link")
-    popup.get_by_role("button", name="Add link").click()
-    expect(popup.locator("#url-error")).to_contain_text("Enter a web address")
-    popup.get_by_label("Link to what they shared").fill("https://example.org/weeknote-1")
+    for typed, said in (
+        ("not a link", "Enter a real web address"),
+        ("trello.com/c/abcd1234", "not a Trello link"),
+        ("mailto:amara@example.org", "must start with https://"),
+    ):
+        popup.get_by_label("Link to what they shared").fill(typed)
+        popup.get_by_role("button", name="Add link").click()
+        expect(popup.locator("#url-error")).to_contain_text(said)
+    # Typed without https://, as people copy links: understood after the same checks.
+    popup.get_by_label("Link to what they shared").fill("example.org/weeknote-1")
     shoot(page, "add-output-link.png")
     popup.get_by_role("button", name="Add link").click()
-    expect(page.locator(".pu-popup")).to_have_count(0)
+    # The popup confirms, and the card-back lists the link without a reload: at once as just
+    # attached, then as recorded once the webhook has been through the service.
+    expect(popup.get_by_role("status")).to_contain_text(
+        "Link added to the card: https://example.org/weeknote-1."
+    )
+    expect(popup.get_by_role("button", name="Close")).to_be_focused()
+    expect(section.locator("#outputs")).to_contain_text("https://example.org/weeknote-1")
+    expect(section.locator("#outputs")).not_to_contain_text("None yet")
+    shoot(page, "add-output-link-done.png")
+    expect(section.locator("#outputs li")).to_have_text(
+        ["https://example.org/weeknote-1"], timeout=20_000
+    )
     expect(page.locator(".pu-detail .pu-attachments")).to_contain_text(
         "https://example.org/weeknote-1"
     )
+    popup.get_by_role("button", name="Close").click()
+    expect(page.locator(".pu-popup")).to_have_count(0)
     card_id = first.get_attribute("data-card-id")
     attachments = board.api("GET", f"/cards/{card_id}/attachments").json()
     assert [a["url"] for a in attachments] == ["https://example.org/weeknote-1"]
@@ -205,7 +224,7 @@ def test_settings_changed_in_the_popup_are_used_by_the_next_preview(page, live_a
 
     open_menu_item(page, "Make pairs")
     modal = page.frame_locator(".pu-modal iframe")
-    expect(modal.locator("#odd")).to_contain_text("Sits out this round (odd count)")
+    expect(modal.locator("#odd")).to_contain_text("sits out this round")
     expect(modal.locator("#groups li")).to_have_count(2)
     round_date = modal.locator("#pool").inner_text()
     assert "meet by" in round_date
@@ -260,3 +279,33 @@ def test_the_power_up_pages_pass_axe_for_wcag_2_2_aa(page, live_app, board):
     expect(output.locator("#url-error")).not_to_be_empty()
     found["add output link, with its error"] = axe_violations(_frame(page, ".pu-popup iframe"))
     assert found == {name: [] for name in found}
+
+
+def test_a_link_just_attached_shows_on_the_card_back_before_the_service_records_it(
+    page, live_app, board, worker
+):
+    # No webhook registered: Trello never tells the service, so only the card-back's own
+    # re-render (with the card's attachments from Trello) can show the link.
+    add_people(live_app, board, 2)
+    open_board(page, board, live_app)
+    open_menu_item(page, "Make pairs")
+    modal = page.frame_locator(".pu-modal iframe")
+    modal.get_by_role("button", name="Confirm and make pairs").click()
+    expect(modal.get_by_role("status")).to_have_text("Done: round 1 is on the board.")
+    modal.get_by_role("button", name="Close").click()
+    card = list_cards(page, "Matched").filter(has_text="Amara Okafor")
+    expect(card).to_have_count(1)
+    card.get_by_role("button", name="Open card").click()
+    section = page.frame_locator(".pu-detail iframe")
+    expect(section.locator("#outputs")).to_have_text("None yet")
+    page.locator(".pu-detail").get_by_role("button", name="Add output link").click()
+    popup = page.frame_locator(".pu-popup iframe")
+    popup.get_by_label("Link to what they shared").fill("www.example.org/amara")
+    popup.get_by_role("button", name="Add link").click()
+    expect(popup.get_by_role("status")).to_contain_text("https://www.example.org/amara")
+    expect(section.locator("#outputs li")).to_have_text(
+        ["https://www.example.org/amara (just added: being recorded)"]
+    )
+    found = axe_violations(_frame(page, ".pu-popup iframe"))
+    found += axe_violations(_frame(page, ".pu-detail iframe"))
+    assert found == []

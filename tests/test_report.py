@@ -15,6 +15,7 @@ from app.followup.outputs import record_output
 from app.models import Person, Round
 from app.report.orgtypes import organisation_type
 from tests import report_helpers
+from tests.disclosure import recovered_cells
 from tests.followup_helpers import attach_link
 from tests.report_helpers import (
     LEAVER,
@@ -31,8 +32,14 @@ pytestmark = pytest.mark.xdist_group("report_history")
 
 history = report_helpers.history
 
-SMALL, WITHHELD = "fewer than 5", "withheld"
-HIDDEN = (SMALL, WITHHELD)
+SMALL = "hidden to protect privacy"  # how the page and the terminal write a hidden figure
+HIDDEN = (SMALL, "hidden")  # the page's words, and the CSV's and JSON's marker
+PRIVATE = (
+    *("met", "scheduled", "not_met", "no_answer"),
+    *(f"challenged_{n}" for n in range(1, 6)),
+    "challenged_no_answer",
+    *("new_connection_yes", "new_connection_no", "new_connection_no_answer"),
+)
 _CELL = re.compile(r'data-figure="(\w+)" data-column="(\w+)">([^<]*)</td>')
 ANSWERS = ("met", "scheduled", "not_met", "no_answer")
 CHALLENGE = tuple(f"challenged_{n}" for n in range(1, 6)) + ("challenged_no_answer",)
@@ -120,12 +127,15 @@ def _days_text(value):
     return str(int(value)) if value == int(value) else f"{value:.1f}"
 
 
-def _check_count(shown, raw):
-    """A count is shown exactly, or as fewer than 5 when it is 1 to 4, or withheld."""
-    if 0 < raw < 5:
+def _check_count(key, shown, raw):
+    """A private count is hidden when it is 1 to 4, else shown exactly or hidden to protect
+    another; a public one (the draw, outputs) is always shown exactly."""
+    if key not in PRIVATE:
+        assert shown == str(raw), key
+    elif 0 < raw < 5:
         assert shown == SMALL
     else:
-        assert shown in (str(raw), WITHHELD)
+        assert shown in (str(raw), SMALL)
 
 
 def test_every_figure_on_the_page_matches_an_independent_count_small_ones_hidden(client, history):
@@ -139,23 +149,22 @@ def test_every_figure_on_the_page_matches_an_independent_count_small_ones_hidden
             hidden_parts = [k for k in (numerator, *base) if cells.get((column, k)) in HIDDEN]
             assert shown == (cells[(column, hidden_parts[0])] if hidden_parts else f"{value}%")
         elif key == "median_days_to_output":
-            sharers = cells[(column, "shared")]
-            assert shown == (sharers if sharers in HIDDEN else _days_text(raw[key]))
+            assert shown == _days_text(raw[key])  # outputs are public posts
         else:
-            _check_count(shown, raw[key])
+            _check_count(key, shown, raw[key])
     overall = {key: cells[("all", key)] for _, key in cells if ("all", key) in cells}
     # Big enough to be shown in full, so this test checks real numbers.
     shown_in_full = ("people_in_pool", "pairs", "people_in_groups", "met", "shared", "sit_outs")
     for key in (*shown_in_full, *BETWEEN):
         assert overall[key] == str(want["all"][key]), key
     assert {column for column, key in cells if key in BETWEEN} == {"all"}
-    assert overall["met_pct"] != WITHHELD and overall["median_days_to_output"] not in HIDDEN
-    assert_no_hidden_count_can_be_worked_out_by_subtraction(cells)
+    assert overall["met_pct"] not in HIDDEN and overall["median_days_to_output"] not in HIDDEN
+    assert_no_hidden_count_can_be_worked_out(cells, want)
     assert_network_names_big_organisations_and_counts_pairs_between_them(client, history)
 
 
 def network_rows(client):
-    """Return {"A and B": pairs text} from the page's network table."""
+    """Return {"A and B" or "Within A": groups text} from the page's network table."""
     html = client.get("/report").get_data(as_text=True)
     table = html.split('id="network-table"', 1)[1].split("</table>", 1)[0]
     row = re.compile(
@@ -165,7 +174,8 @@ def network_rows(client):
 
 
 def assert_network_names_big_organisations_and_counts_pairs_between_them(client, history):
-    """The network table: organisations of 5 or more people named, pairs between nodes counted."""
+    """The network table: organisations of 5 or more people named, the groups between nodes (and
+    within one) counted in full, and the chart's words agree."""
     orgs = {pid: p["org"] for pid, p in history.people.items()}
     grouped = {pid for r in history.rounds for g in r["groups"] for pid in g}
     sizes = {org: sum(1 for pid in grouped if orgs[pid] == org) for org in set(orgs.values())}
@@ -179,12 +189,18 @@ def assert_network_names_big_organisations_and_counts_pairs_between_them(client,
     for r in history.rounds:
         for group in r["groups"]:
             ends = sorted({node[pid] for pid in group})
-            for n, a in enumerate(ends):
-                for b in ends[n + 1 :]:
-                    pairs[f"{a} and {b}"] = pairs.get(f"{a} and {b}", 0) + 1
-    want = {k: (str(v) if v >= 5 else SMALL) for k, v in pairs.items()}
+            lines = [f"Within {ends[0]}"] if len(ends) == 1 else []
+            lines += [f"{a} and {b}" for n, a in enumerate(ends) for b in ends[n + 1 :]]
+            for line in lines:
+                pairs[line] = pairs.get(line, 0) + 1
+    want = {k: str(v) for k, v in pairs.items()}
     assert network_rows(client) == want
     assert {"Leeds City Council and NHS Leeds", "NHS Leeds and Other organisations"} <= set(want)
+    groups = sum(len(r["groups"]) for r in history.rounds)
+    caption = client.get("/report").text.split('id="network-caption">', 1)[1].split("<", 1)[0]
+    assert caption.startswith(f"{groups} groups drawn over all rounds")
+    for line, n in pairs.items():
+        assert f"{line}: {n} group" in caption.replace("&amp;", "&"), line
 
 
 def test_small_organisations_are_pooled_by_type_then_together():
@@ -202,27 +218,20 @@ def test_small_organisations_are_pooled_by_type_then_together():
     }
 
 
-def assert_no_hidden_count_can_be_worked_out_by_subtraction(cells):
-    """Where a total is shown, never exactly one of its parts is hidden."""
-    columns = {column for column, _ in cells}
-    rounds = sorted(columns - {"all"}, key=int)
-    sums = [
-        ((c, "people_in_groups"), [(c, k) for k in part])
-        for c in columns
-        for part in (ANSWERS, CHALLENGE, NEW)
-    ]
-    for key in (*ANSWERS, *CHALLENGE, *NEW, "shared", "pairs", "sit_outs"):
-        sums.append((("all", key), [(c, key) for c in rounds]))
-    for total, parts in sums:
-        if cells[total] not in HIDDEN:
-            assert sum(cells[p] in HIDDEN for p in parts) != 1, (total, parts)
-    assert any(text == WITHHELD for text in cells.values())
+def assert_no_hidden_count_can_be_worked_out(cells, want):
+    """No hidden count is the only value the published relations allow (tests/disclosure.py)."""
+    columns = sorted({column for column, _ in cells} - {"all"}, key=int) + ["all"]
+    truth = {
+        (c, k): want[c][k] for c, k in cells if isinstance(want[c].get(k), int) and "pct" not in k
+    }
+    assert any(text in HIDDEN for text in cells.values())
+    assert recovered_cells(cells, columns, truth) == []
 
 
 def _as_page(value, kind):
     """Write an open-data value as the page writes it."""
     if value in HIDDEN:
-        return value
+        return SMALL
     if value in (None, ""):
         return "none to measure"
     number = float(value)
@@ -257,7 +266,10 @@ def test_csv_json_and_terminal_show_what_the_page_shows(client, runner, history)
         assert ("all", key) in cells and schema[key]["all_rounds_only"] is True
         for column in columns[:-1]:
             assert key not in json_rows[column] and csv_rows[column][key] == "", (column, key)
-    edges = {f"{e['from']} and {e['to']}": e["pairs"] for e in document["network"]["edges"]}
+    edges = {
+        f"Within {e['from']}" if e["from"] == e["to"] else f"{e['from']} and {e['to']}": e["pairs"]
+        for e in document["network"]["edges"]
+    }
     assert {k: str(v) for k, v in edges.items()} == network_rows(client)
     assert document["licence"] == "Open Government Licence v3.0"
     assert "Open Government Licence v3.0" in terminal
@@ -280,14 +292,16 @@ def test_the_report_names_nobody_and_the_feed_only_those_who_opted_in(client, hi
     report = "".join(client.get(p).text for p in ("/report", "/report.csv", "/report.json"))
     for text in _personal_strings(history):
         assert text not in report, text
-    feed = client.get("/outputs.atom").text
-    for text in _personal_strings(history, keep=(OPTED_IN,)):
-        assert text not in feed, text
-    assert f"<name>{OPTED_IN}</name>" in feed
     left = history.id_of(LEAVER)
-    assert all(url not in feed for _, pid, url, _ in history.outputs if pid == left)
-    shown = [url for _, pid, url, _ in history.outputs if pid != left]
-    assert all(url in feed for url in shown) and shown
+    for path in ("/outputs.atom", "/outputs"):
+        feed = client.get(path).text
+        for text in _personal_strings(history, keep=(OPTED_IN,)):
+            assert text not in feed, (path, text)
+        assert OPTED_IN in feed
+        assert all(url not in feed for _, pid, url, _ in history.outputs if pid == left)
+        shown = [url for _, pid, url, _ in history.outputs if pid != left]
+        assert all(url in feed for url in shown) and shown
+    assert f"<name>{OPTED_IN}</name>" in client.get("/outputs.atom").text
 
 
 @pytest.mark.sqlite_only
@@ -347,7 +361,7 @@ def _counts_in(document):
         yield (edge["from"], edge["to"]), edge["pairs"]
 
 
-def test_small_counts_and_their_rates_are_shown_as_fewer_than_5(app, client, sandbox):
+def test_small_private_counts_are_hidden_and_public_ones_shown(app, client, sandbox):
     prepare_board(app, sandbox)
     for n, org in enumerate(["Leeds City Council", "NHS Leeds", "Nesta"] * 2):
         sign_up_by_service(app, f"Small Person {n}", org, n)
@@ -363,24 +377,28 @@ def test_small_counts_and_their_rates_are_shown_as_fewer_than_5(app, client, san
         card = second.trello_card_id
     assert attach_link(app, client, card, "https://example.net/later") == 200  # between rounds
     cells = page_cells(client)
-    assert cells[("1", "people_in_groups")] == "6" and cells[("1", "pairs")] == SMALL
-    for key in ("met", "met_pct", "shared", "shared_pct", "median_days_to_output"):
+    # The draw and outputs are public: shown as they are, however small.
+    assert cells[("1", "people_in_groups")] == "6" and cells[("1", "pairs")] == "3"
+    assert cells[("1", "organisations")] == "3"
+    assert cells[("1", "shared")] == "1" and cells[("1", "shared_pct")] == "16.7%"
+    assert cells[("1", "median_days_to_output")] not in HIDDEN
+    assert cells[("all", "outputs_between_rounds")] == "1"
+    assert cells[("all", "sharers_between_rounds")] == "1"
+    # What people answered is private: 2 met, 4 did not answer, both hidden with their rates.
+    for key in ("met", "met_pct", "no_answer", "new_connection_yes"):
         assert cells[("1", key)] == SMALL, key
-    assert cells[("1", "new_connection_yes")] == SMALL
-    assert cells[("1", "organisations")] == SMALL  # three organisations: a count like any other
-    assert cells[("all", "outputs_between_rounds")] == cells[("all", "sharers_between_rounds")]
-    assert cells[("all", "outputs_between_rounds")] == SMALL
     document = client.get("/report.json").get_json()
     counts = dict(_counts_in(document))
-    assert counts[(1, "met")] == SMALL and counts[(1, "no_answer")] == SMALL
-    assert counts[("all", "outputs_between_rounds")] == SMALL
-    assert all(value in HIDDEN or not 0 < value < 5 for value in counts.values()), counts
-    integers = [key for key, field in document["schema"].items() if field["kind"] == "integer"]
+    assert counts[(1, "met")] == "hidden" and counts[(1, "no_answer")] == "hidden"
+    schema = document["schema"]
+    for place, value in counts.items():
+        if isinstance(place, tuple) and place[1] in schema and schema[place[1]]["private"]:
+            assert value == "hidden" or not 0 < value < 5, place
     rows = list(csv.DictReader(io.StringIO(client.get("/report.csv").text)))
-    assert all(row[key] not in ("1", "2", "3", "4") for row in rows for key in integers)
+    private = [key for key, field in schema.items() if field.get("private")]
+    assert all(row[key] not in ("1", "2", "3", "4") for row in rows for key in private)
     printed = runner_output(app)
-    values = [cell for line in printed.splitlines()[1:] for cell in re.split(r"\s{2,}", line)[1:]]
-    assert SMALL in values and not {"1", "2", "3", "4"} & set(values)
+    assert SMALL in printed
     assert "Private musings" not in printed + client.get("/report").text
 
 
@@ -397,3 +415,27 @@ def test_before_the_first_round_everything_answers_and_says_so(client, runner, s
     feed = feedparser.parse(client.get("/outputs.atom").data)
     assert not feed.bozo and feed.entries == []
     assert "No rounds yet." in runner.invoke(args=["report"]).output
+    page = client.get("/outputs").text
+    assert "Nobody has shared an output yet." in page and 'href="/outputs.atom"' in page
+
+
+def test_the_network_counts_every_group_once_per_line_it_is_on():
+    from app.report.aggregates import RoundRow
+    from app.report.network import network, network_caption
+
+    orgs = {n: "Leeds City Council" for n in range(5)}
+    orgs |= {n: "NHS Leeds" for n in range(5, 10)} | {10: "Nesta", 11: "Kent Police"}
+    groups = ((0, 5), (1, 2), (3, 6, 10), (4, 7), (8, 9, 11))
+    nodes, edges = network([RoundRow(1, None, groups)], orgs)
+    assert nodes == [("Leeds City Council", 5), ("NHS Leeds", 5), ("Other organisations", 2)]
+    assert edges == [
+        ("Leeds City Council", "Leeds City Council", 1),
+        ("Leeds City Council", "NHS Leeds", 3),
+        ("Leeds City Council", "Other organisations", 1),
+        ("NHS Leeds", "Other organisations", 2),
+    ]
+    words = network_caption(nodes, edges, groups_drawn=5, trios=2)
+    assert words.startswith("5 groups drawn over all rounds (2 of them trios), between 3 ")
+    assert "Within Leeds City Council: 1 group;" in words
+    assert "Leeds City Council and NHS Leeds: 3 groups" in words
+    assert "A trio from three organisations is counted on each of its three lines." in words

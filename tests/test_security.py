@@ -31,6 +31,7 @@ SAMPLES = {
     "/report": "/report",
     "/report.csv": "/report.csv",
     "/report.json": "/report.json",
+    "/outputs": "/outputs",
     "/outputs.atom": "/outputs.atom",
     "/powerup/": "/powerup/",
     "/powerup/<path:path>": "/powerup/index.html",

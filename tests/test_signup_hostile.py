@@ -19,7 +19,7 @@ from tests.signup_helpers import (
 from tests.support import drain
 
 UNESCAPED = re.compile(r"(?<!\\)[\[\]()!<>*_`#~|]")
-TEXT_FIELDS = ["name", "email", "organisation", "phone", "google_id", "skype", "topics"]
+TEXT_FIELDS = ["name", "email", "organisation", "phone", "google_id", "teams", "topics"]
 SCRIPT = "<script>alert(1)</script>"
 MARKDOWN = "[click](http://evil.example/x) ![img](https://evil.example/i.png) **b** `c` # h ~s~ |t|"
 
@@ -34,7 +34,7 @@ def test_ten_thousand_characters_in_a_field_is_a_clear_error(app, client, board,
     assert count_people(app) == 0
 
 
-@pytest.mark.parametrize("field", ["email", "phone", "google_id", "skype"])
+@pytest.mark.parametrize("field", ["email", "phone", "google_id", "teams"])
 def test_markup_in_a_contact_field_is_refused_and_shown_back_escaped(app, client, board, field):
     response = sign_up(client, **{field: SCRIPT})
     page = response.get_data(as_text=True)
@@ -126,7 +126,7 @@ def test_contact_details_in_free_text_are_refused_so_they_never_reach_the_card(
 @pytest.mark.parametrize(
     "changes",
     [
-        {"share": ["skype"]},
+        {"share": ["teams"]},
         {"share": []},
         {"share": ["email", "carrier-pigeon"], "frequency": "hourly"},
         {"consent": None},

@@ -20,6 +20,7 @@ CHECKS = (
     trello_checks.rate_limit_headers,
     settings_checks.mail,
     settings_checks.public_url,
+    settings_checks.organisers_address,
 )
 # Enough to ride out one hiccup; the gateway's usual five would keep an operator waiting.
 MAX_RETRIES = 2
@@ -41,7 +42,8 @@ MAX_RETRIES = 2
 @with_appcontext
 def doctor_command(no_probe, wait):
     """Check this deployment: Trello key and token, board role, lists, webhook, deliveries,
-    Power-Up keys, rate-limit headers, mail and PUBLIC_URL. Exits 1 when any check FAILs."""
+    Power-Up keys, rate-limit headers, mail, PUBLIC_URL and the organisers' address. Exits 1
+    when any check FAILs."""
     gateway = get_gateway()
     gateway.throttle.last_headers = {}  # report only what Trello said to this command's calls
     context = Context(current_app.config, gateway, None if no_probe else wait)

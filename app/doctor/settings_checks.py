@@ -1,5 +1,5 @@
 """The checks that are not about the board: Trello's Power-Up keys and TRELLO_POWERUP_ID, the
-mail server MAIL_URL names, and PUBLIC_URL's scheme."""
+mail server MAIL_URL names, PUBLIC_URL's scheme, and whom pages tell people to write to."""
 
 import smtplib
 import ssl
@@ -9,6 +9,8 @@ import requests
 
 from app.doctor.results import FAIL, OK, WARN, check
 from app.mail import smtp_session
+from app.models import organisers_contact, programme_for_board
+from app.people.checks import normalise_email
 from app.powerup_api.tokens import parse_keys
 from app.redact import describe_error
 
@@ -138,4 +140,27 @@ def public_url(ctx):
     return FAIL, (
         f"{url} is not https: Trello loads the Power-Up and delivers webhooks only over https; "
         "set PUBLIC_URL to the service's public https address"
+    )
+
+
+@check("Organisers' contact address")
+def organisers_address(ctx):
+    """Check whom every page's footer and the privacy notice name: an address set on purpose."""
+    programme = programme_for_board(ctx.config.get("TRELLO_BOARD_ID"))
+    address, source = organisers_contact(programme)
+    if source == "settings":  # checked when it was saved
+        return OK, f"pages name {address}, set by board admins in the Power-Up's settings"
+    if source == "env":
+        try:
+            normalise_email(address)
+        except ValueError:
+            return FAIL, (
+                f"{address!r} (ORGANISERS_EMAIL) is not an email address, yet pages tell people "
+                "to write to it: set a real one there or in the Power-Up's settings"
+            )
+        return OK, f"pages name {address} (ORGANISERS_EMAIL); board admins can set another"
+    return WARN, (
+        f"no organisers' contact address is set, so pages name the sender of mail, {address}, "
+        "which may be an address nobody reads: set one in the Power-Up's settings (board "
+        "admins) or in ORGANISERS_EMAIL"
     )

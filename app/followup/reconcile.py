@@ -16,7 +16,7 @@ from app.followup.outputs import record_board_output
 from app.models import OutboxEntry, Person
 from app.rounds.cards import card_changes, queue_sync
 from app.rounds.membership import latest_round, round_people
-from app.rounds.tally import queue_tally, round_tally, with_tally
+from app.rounds.tally import queue_tally, round_card_changes
 from app.trello.gateway import get_gateway
 
 
@@ -50,9 +50,7 @@ def reconcile_round(programme):
             _repair_card(programme, round_, person, card, comments[card["id"]], card_urls)
         )
     round_card = cards.get(round_.round_card_id or "")
-    if round_card and with_tally(round_card.get("desc"), round_tally(round_)) != round_card.get(
-        "desc"
-    ):
+    if round_card and round_card_changes(round_, round_card):
         counts["round card re-queued"] += bool(queue_tally(programme, round_))
     db.session.commit()
     return {outcome: n for outcome, n in counts.items() if n}

@@ -11,7 +11,9 @@ from flask_wtf import FlaskForm
 from app.db import db
 from app.followup.checkins import record_check_in
 from app.followup.forms import CheckInForm, OutputForm
+from app.followup.output_urls import with_scheme
 from app.followup.outputs import record_output
+from app.links import manage_url
 from app.models import Round, current_programme
 from app.outbox import enqueue, lanes
 from app.people.access import LinkProblem, link_problem_page, person_and_claims
@@ -35,13 +37,15 @@ def output_form(token):
     if form.validate_on_submit():
         problem = form.problem()
         if problem is None:
-            url = form.url.data.strip()
+            url = with_scheme(form.url.data)  # www.x.org/p is https://www.x.org/p
             # Recorded now, in the round the link names; the attachment that follows is
             # known by its URL when its webhook comes back, so it is not counted twice.
             record_output(person, round_, url, "link")
             _queue_attachment(person, url)
             db.session.commit()
-            return render_template("followup/output_added.html", url=url, round=round_)
+            return render_template(
+                "followup/output_added.html", url=url, round=round_, manage_url=manage_url(person)
+            )
         errors = [{"text": problem, "href": "#url"}]
     elif request.method == "POST":
         errors = error_list(form, ("url",)) or [{"text": "Try again", "href": "#url"}]

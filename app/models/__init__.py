@@ -9,7 +9,12 @@ from app.models.delivery import OutboxEntry, WebhookEvent
 from app.models.followup import CheckIn, GroupReminder, Output
 from app.models.organisations import Organisation
 from app.models.people import STATUSES, Avoidance, Person, person_by_email, person_for_card
-from app.models.programmes import Programme, current_programme, programme_for_board
+from app.models.programmes import (
+    Programme,
+    current_programme,
+    organisers_contact,
+    programme_for_board,
+)
 from app.models.rounds import Group, GroupMember, Round
 
 __all__ = [
@@ -27,6 +32,7 @@ __all__ = [
     "Round",
     "WebhookEvent",
     "current_programme",
+    "organisers_contact",
     "person_by_email",
     "person_for_card",
     "programme_for_board",

@@ -44,6 +44,9 @@ class Person(db.Model):
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
     phone: Mapped[str | None] = mapped_column(String(32))
     google_id: Mapped[str | None] = mapped_column(String(320))
+    teams: Mapped[str | None] = mapped_column(String(320))
+    # Skype closed in May 2025: no longer asked for, shared or shown to anyone but its owner
+    # (vocabulary.RETIRED_CHANNELS), kept until they delete it.
     skype: Mapped[str | None] = mapped_column(String(200))
     topics: Mapped[str | None] = mapped_column(String(280))
     share_channels: Mapped[list] = mapped_column(JSON, default=list)

@@ -1,6 +1,7 @@
 """Programmes: one network's scheme on one Trello board, and finding the one a request is for."""
 
 from datetime import datetime
+from email.utils import parseaddr
 
 from flask import current_app
 from sqlalchemy import JSON, DateTime, Integer, String, select
@@ -50,3 +51,16 @@ def current_programme():
 def programme_for_board(board_id):
     """Return the programme that runs on a board, or None for a board we do not serve."""
     return db.session.scalar(select(Programme).where(Programme.trello_board_id == board_id))
+
+
+def organisers_contact(programme):
+    """Return (address, where it comes from) of whom people write to about the scheme and their
+    details: the programme's own setting (board admins set it in the Power-Up), else the
+    ORGANISERS_EMAIL setting of the service, else the address mail is sent from ("mail_from",
+    which `flask doctor` warns about: it may be an address nobody reads)."""
+    stored = ((programme.settings or {}) if programme is not None else {}).get("contact_email")
+    if stored:
+        return stored, "settings"
+    if current_app.config.get("ORGANISERS_EMAIL"):
+        return current_app.config["ORGANISERS_EMAIL"], "env"
+    return parseaddr(current_app.config["MAIL_FROM"])[1], "mail_from"

@@ -4,6 +4,8 @@ from collections import Counter
 
 from app.pairing.model import Bend
 
+PROVEN_LEAD = "every possible draw"  # how a reason opens when no draw could do better
+
 
 def _plural(count, word):
     """Return '1 pair' or '3 pairs'."""
@@ -32,7 +34,7 @@ def _organisations(pool, drawn, proven):
 def _lead(outcome, drawn, at_least):
     """Open the reason: a proven minimum, or the best a best-effort search found."""
     if outcome.proven:
-        return f"every possible draw{at_least} has at least"
+        return f"{PROVEN_LEAD}{at_least} has at least"
     if outcome.settled:
         why = "no swap between groups or chain of re-pairings improves it"
     else:

@@ -4,7 +4,7 @@ never to be paired with; the others are a button and a CSRF token."""
 from datetime import date, timedelta
 
 from flask_wtf import FlaskForm
-from wtforms import StringField
+from wtforms import BooleanField, StringField
 
 from app.people.checks import clean_line
 from app.people.forms import DETAILS_ORDER, DetailsForm, email_field
@@ -16,9 +16,11 @@ class ChangeDetailsForm(DetailsForm):
     """The details form with the email address, which changes only once the new one confirms."""
 
     email = email_field()
+    # Shown only to someone who still has a Skype name from before Skype closed.
+    delete_skype = BooleanField("Delete my Skype name")
 
 
-CHANGE_ORDER = (DETAILS_ORDER[0], "email", *DETAILS_ORDER[1:])
+CHANGE_ORDER = (DETAILS_ORDER[0], "email", *DETAILS_ORDER[1:], "delete_skype")
 
 
 class NeverPairForm(FlaskForm):

@@ -13,6 +13,7 @@ from app.people.access import LinkProblem, link_problem_page, person_from_link
 from app.people.forms import details_from, error_list, form_data
 from app.people.organisations import offered
 from app.rounds import taking_part
+from app.vocabulary import long_date
 
 bp = Blueprint("participant", __name__, url_prefix="/me")
 bp.register_error_handler(LinkProblem, link_problem_page)
@@ -50,6 +51,8 @@ def details(token):
         form = ChangeDetailsForm()
     if request.method == "POST" and form.validate():
         changes = details_from(form)
+        if form.delete_skype.data:
+            changes["skype"] = None  # no longer offered: kept until its owner deletes it
         new_email = changes.pop("email")
         programme = current_programme()
         lifecycle.change_details(programme, person, changes)
@@ -64,6 +67,7 @@ def details(token):
         form=form,
         token=token,
         errors=errors,
+        skype=person.skype,
         organisations=offered(current_programme()),
     )
     return page, 400 if errors else 200
@@ -80,7 +84,7 @@ def pause(token):
         until, message = form.until(utcnow().date())
         if until is not None:
             taking_part.pause(current_programme(), person, until)
-            return done(token, f"You are paused until {until:%-d %B %Y}")
+            return done(token, f"You are paused until {long_date(until)}")
         errors = [{"text": message, "href": "#until-day"}]
     page = render_template("participant/pause.html", form=form, token=token, errors=errors)
     return page, 400 if errors else 200

@@ -1,4 +1,5 @@
-"""Checks behind the sign-up forms, usable on their own: clean text, email, phone, Skype."""
+"""Checks behind the sign-up forms, usable on their own: clean text, email (and the Microsoft
+Teams address, which is one), phone."""
 
 import re
 import unicodedata
@@ -9,7 +10,6 @@ from wtforms.validators import ValidationError
 
 # Explicit bidi embeddings, overrides and isolates reorder text around them ("Trojan Source").
 _BIDI_CONTROLS = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)], None)
-_SKYPE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:,@+\-]{2,99}$")
 _EMAILISH = re.compile(r"\S+@\S+\.\S+")
 PHONE_EXAMPLE = "like 020 7946 0018 or +44 808 157 0192"
 SEARCHED = 1000  # characters of free text searched for contact details
@@ -77,10 +77,3 @@ def optional(normalise, message):
             raise ValidationError(message) from None
 
     return check
-
-
-def skype_name(value):
-    """Return a Skype name or Microsoft account id as given, or raise ValueError."""
-    if not _SKYPE.match(value):
-        raise ValueError("not a Skype name")
-    return value

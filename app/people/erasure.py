@@ -37,7 +37,7 @@ def leave(programme, person):
 def _erase(person):
     """Keep only what the report needs: organisation and dates; the row stays so ids never recur."""
     person.full_name, person.email, person.phone = LEFT_NAME, None, None
-    person.google_id = person.skype = person.topics = None
+    person.google_id = person.teams = person.skype = person.topics = None
     person.share_channels, person.skip_next_round, person.credit_name = [], False, False
     person.status, person.paused_until, person.left_at = "left", None, utcnow()
     # "What did you learn?" is free text: it goes; the answers the report counts stay.

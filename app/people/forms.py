@@ -12,15 +12,17 @@ from app.people.checks import (
     normalise_email,
     normalise_phone,
     optional,
-    skype_name,
 )
-from app.vocabulary import CHANNEL_LABELS, CHANNELS, FREQUENCIES
+from app.vocabulary import CHANNEL_LABELS, CHANNELS, FREQUENCIES, phone_for_people
 
 NOUNS = {channel.field: channel.noun for channel in CHANNELS}
 CREDIT_LABEL = "Name me beside my outputs in the public feed"
 EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.com"
 PHONE_FORMAT = f"Enter a telephone number, {PHONE_EXAMPLE}"
-SKYPE_FORMAT = "Enter your Skype name, like ada.lovelace or live:ada_1815"
+TEAMS_FORMAT = (
+    "Enter the address people find you by in Microsoft Teams, usually your work email address, "
+    "like name@example.gov.uk"
+)
 
 
 def email_field():
@@ -72,12 +74,13 @@ class DetailsForm(FlaskForm):
             ),
         ],
     )
-    skype = StringField(
-        f"{NOUNS['skype']} (optional)",
+    # The address Teams finds people by (their sign-in name, usually their work email address).
+    teams = StringField(
+        f"{NOUNS['teams']} (optional)",
         filters=[clean_line],
         validators=[
-            Length(max=100, message="Skype name must be 100 characters or fewer"),
-            optional(skype_name, SKYPE_FORMAT),
+            Length(max=254, message="Microsoft Teams address must be 254 characters or fewer"),
+            optional(normalise_email, TEAMS_FORMAT),
         ],
     )
     topics = StringField(
@@ -120,7 +123,7 @@ DETAILS_ORDER = (
     "organisation",
     "phone",
     "google_id",
-    "skype",
+    "teams",
     "topics",
     "share",
     "frequency",
@@ -133,7 +136,7 @@ FIELDS = {
     "organisation": "organisation",
     "phone": "phone",
     "google_id": "google_id",
-    "skype": "skype",
+    "teams": "teams",
     "topics": "topics",
     "share": "share_channels",
     "frequency": "frequency",
@@ -149,7 +152,8 @@ def details_from(form):
 def form_data(person):
     """Return the details form's starting values from the person's record."""
     data = {field: getattr(person, column) for field, column in FIELDS.items() if field != "email"}
-    data["share"] = list(person.share_channels or [])
+    data["share"] = [field for field in person.share_channels or [] if field in CHANNEL_LABELS]
+    data["phone"] = phone_for_people(person.phone) or None
     return data
 
 

@@ -1,5 +1,6 @@
 """Who is calling: a verified t.jwt() token, for our board, from a member with the right role."""
 
+import logging
 import threading
 import time
 from functools import wraps
@@ -9,6 +10,8 @@ from flask import current_app, g, request
 from app.powerup_api.errors import ApiError
 from app.powerup_api.tokens import InvalidToken, KeysUnavailable, TokenVerifier
 from app.trello.gateway import TrelloError, get_gateway
+
+log = logging.getLogger(__name__)
 
 MEMBERS_TTL = 60  # seconds a board's membership list is trusted; a removed member loses access soon
 # What each role may do; observers can read the board on Trello, so they may read here too.
@@ -56,7 +59,12 @@ def _bearer():
 def caller(minimum):
     """Return (member id, role) of a caller whose role is at least `minimum`, else raise."""
     if not current_app.config.get("TRELLO_POWERUP_ID"):
-        message = "The service does not know its Power-Up's id: set TRELLO_POWERUP_ID."
+        # Organisers read the message; the operator who can fix it reads the log (and doctor).
+        log.warning("TRELLO_POWERUP_ID is not set: the Power-Up's calls are refused")
+        message = (
+            "UnMentoring is not fully set up yet: ask the people who run the service to "
+            "finish connecting it to this Power-Up."
+        )
         raise ApiError(503, "not_configured", message)
     try:
         claims = current_app.extensions["powerup_tokens"].verify(_bearer())

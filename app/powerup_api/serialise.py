@@ -4,9 +4,11 @@ from sqlalchemy import select
 
 from app.db import db
 from app.models import CheckIn, Output, Person, Round
+from app.rounds.describe import bend_sentences
 from app.rounds.membership import is_open
+from app.rounds.pool import said_reason
 from app.rounds.standing import standing_of
-from app.vocabulary import BY_ANSWER, CHANNELS
+from app.vocabulary import BY_ANSWER, CHANNELS, shown
 
 
 def _who(person):
@@ -27,12 +29,21 @@ def preview_json(preview):
         "policy": {"odd": preview.policy.odd, "same_org": preview.policy.same_org},
         "groups": [[_who(people[i]) for i in ids] for ids in plan.groups],
         "sits_out": _who(people[plan.sits_out]) if plan.sits_out is not None else None,
-        "waiting": [{**_who(p), "reason": reason} for p, reason in preview.waiting],
-        "bent": [{"rule": b.rule, "reason": b.reason} for b in plan.bent],
+        "waiting": [{**_who(p), "reason": said_reason(p, why)} for p, why in preview.waiting],
+        "bent": [_bend_json(b, people) for b in plan.bent],
         "open_round": _open_round_json(preview.open_round),
         "quiet": [_who(p) for p in preview.quiet],
         "unplaced": preview.unplaced,
     }
+
+
+def _bend_json(bend, people):
+    """Return a rule the draw had to bend: its key, the draw's reason, and the sentences an
+    organiser reads ("Ada Lovelace and Tom Reid meet again: there was no other way.")."""
+    said = bend_sentences(
+        bend, lambda pid: people[pid].full_name, lambda pid: people[pid].organisation
+    )
+    return {"rule": bend.rule, "reason": bend.reason, "sentences": said}
 
 
 def _open_round_json(open_round):
@@ -123,7 +134,11 @@ def card_json(person, with_contact):
     }
     if with_contact:
         body["contact"] = [
-            {"channel": c.field, "label": c.label, "value": getattr(person, c.field)}
+            {
+                "channel": c.field,
+                "label": c.label,
+                "value": shown(c.field, getattr(person, c.field)),
+            }
             for c in CHANNELS
             if getattr(person, c.field)
         ]

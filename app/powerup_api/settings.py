@@ -4,6 +4,8 @@ import re
 
 from flask import current_app
 
+from app.models import organisers_contact
+from app.people.checks import normalise_email
 from app.rounds.life import DEFAULT_GRACE_DAYS, DEFAULT_RESCUE_AFTER_DAYS
 from app.rounds.quiet import DEFAULT_QUIET_AFTER_ROUNDS
 from app.rounds.service import DEFAULT_WINDOW_DAYS
@@ -25,6 +27,7 @@ NUMBERS = {
 # A number typed into the Power-Up's form may arrive as its text; ASCII digits only, since
 # str.isdigit() also accepts "²", which int() cannot read, and int() refuses 4,300+ digits.
 DIGITS = re.compile(r" *([0-9]{1,9}) *")
+CONTACT_FORMAT = "Enter an email address in the correct format, like organisers@example.org"
 
 
 def settings_json(programme, editable):
@@ -37,6 +40,9 @@ def settings_json(programme, editable):
         "odd": stored.get("odd", "trio"),
         "same_org": stored.get("same_org", "avoid"),
         "lists": settings_json_lists(),
+        # Whom people write to: the address set here ("" when none), and the one pages show.
+        "contact_email": stored.get("contact_email") or "",
+        "contact_email_in_use": organisers_contact(programme)[0],
     }
 
 
@@ -61,9 +67,27 @@ def validate(body):
                 changes[key] = body[key]
             else:
                 errors[key] = f"Choose one of: {', '.join(allowed)}."
+    if "contact_email" in body:
+        _contact_email(body["contact_email"], changes, errors)
     if "lists" in body and body["lists"] != settings_json_lists():
-        errors["lists"] = "List names are set by the LIST_* variables of the service."
+        errors["lists"] = (
+            "List names cannot be changed here: only the people who run the service can "
+            "change them."
+        )
     return changes, errors
+
+
+def _contact_email(value, changes, errors):
+    """Take the organisers' address: checked as an email address; empty removes it."""
+    if not isinstance(value, str) or len(value) > 254:
+        errors["contact_email"] = CONTACT_FORMAT
+    elif not value.strip():
+        changes["contact_email"] = None
+    else:
+        try:
+            changes["contact_email"] = normalise_email(value.strip())
+        except ValueError:
+            errors["contact_email"] = CONTACT_FORMAT
 
 
 def settings_json_lists():

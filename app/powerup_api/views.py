@@ -81,7 +81,7 @@ def rounds_create():
     try:
         seed = parse_seed(body["seed"])
     except ValueError as exc:
-        raise ApiError(400, "bad_seed", f"The seed cannot be read: {exc}.") from None
+        raise ApiError(400, "bad_seed", f"The draw number cannot be read: {exc}.") from None
     pool_hash = body.get("pool_hash")
     if pool_hash is not None and not isinstance(pool_hash, str):
         raise ApiError(400, "bad_request", "pool_hash is the string the preview gave.")

@@ -12,12 +12,19 @@ LICENCE_URL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/v
 
 
 class Report(NamedTuple):
-    """Published figures per column ("1", "2", …, "all"), round dates, and the network."""
+    """Published figures per column ("1", "2", …, "all"), round dates (date objects), the
+    network, and how many of the groups drawn were trios."""
 
     columns: dict
     dates: dict
     nodes: list
     edges: list
+    trios: int = 0
+
+    @property
+    def groups_drawn(self):
+        """Return how many groups (pairs and trios) were drawn over all rounds."""
+        return self.columns["all"]["pairs"]
 
     @property
     def rounds(self):
@@ -30,5 +37,6 @@ def build_report(programme):
     rounds, orgs, check_ins, outputs = report_rows(programme)
     columns = publish(all_figures(rounds, orgs, check_ins, outputs))
     nodes, edges = network(rounds, orgs)
-    dates = {str(r.number): r.round_date.isoformat() for r in rounds}
-    return Report(columns, dates, nodes, edges)
+    dates = {str(r.number): r.round_date for r in rounds}
+    trios = sum(len(group) == 3 for r in rounds for group in r.groups)
+    return Report(columns, dates, nodes, edges, trios)

@@ -6,7 +6,8 @@ from flask.cli import with_appcontext
 from app.models import current_programme
 from app.report.build import LICENCE, build_report
 from app.report.figures import FIGURES
-from app.report.publish import display
+from app.report.network import edge_words
+from app.report.publish import HIDDEN_TEXT, display
 
 
 def _cell(cells, figure):
@@ -46,8 +47,12 @@ def report_command():
     for line in _table(report):
         click.echo(line.rstrip())
     click.echo("")
+    click.echo(
+        f"Groups drawn: {report.groups_drawn} ({report.trios} trios); check-in answers shown as "
+        f"'{HIDDEN_TEXT}' are private and small, or would give a small one away"
+    )
     for name, people in report.nodes:
-        click.echo(f"Organisation: {name} ({display(people, 'count')} people)")
-    for a, b, pairs in report.edges:
-        click.echo(f"Connected: {a} and {b} ({display(pairs, 'count')} pairs)")
+        click.echo(f"Organisation: {name} ({people} people in groups)")
+    for a, b, groups in report.edges:
+        click.echo(f"Connected: {edge_words(a, b, groups)}")
     click.echo(f"\nLicence: {LICENCE}")

@@ -5,6 +5,7 @@ to be named, labelled "Between rounds"; a link the person also has in a round is
 """
 
 import re
+from typing import NamedTuple
 from urllib.parse import urlsplit
 from xml.etree import ElementTree as ET
 
@@ -85,6 +86,41 @@ def _summary(number, person):
     return f"Shared {when} by {sharer(person)}."
 
 
+class Shared(NamedTuple):
+    """One shared output as the outputs page lists it."""
+
+    url: str
+    title: str
+    shared_on: object
+    by: str
+    named: bool
+
+
+class Section(NamedTuple):
+    """The outputs of one round (number None: between rounds), newest first."""
+
+    number: int | None
+    label: str
+    outputs: list
+
+
+def outputs_by_round(programme, limit=LIMIT):
+    """Return the latest shared outputs (the feed's) as Sections, the section with the newest
+    output first, each newest first."""
+    sections = {}
+    for output, person, number in shared_outputs(programme, limit):
+        parts = urlsplit(output.url)
+        shared = Shared(
+            url=_NOT_XML.sub("", output.url),
+            title=f"{parts.netloc}{parts.path}".rstrip("/"),
+            shared_on=output.created_at.date(),
+            by=sharer(person),
+            named=sharer(person) != ANONYMOUS,
+        )
+        sections.setdefault(number, []).append(shared)
+    return [Section(n, _round_label(n), found) for n, found in sections.items()]
+
+
 def outputs_feed(programme, public_url):
     """Return the feed as UTF-8 bytes."""
     rows = shared_outputs(programme)
@@ -94,7 +130,7 @@ def outputs_feed(programme, public_url):
     _add(feed, "title", "UnMentoring: shared outputs")
     _add(feed, "updated", _stamp(rows[0][0].created_at if rows else utcnow()))
     _add(feed, "link", rel="self", href=f"{public_url}/outputs.atom", type="application/atom+xml")
-    _add(feed, "link", rel="alternate", href=f"{public_url}/report", type="text/html")
+    _add(feed, "link", rel="alternate", href=f"{public_url}/outputs", type="text/html")
     _add(_add(feed, "author"), "name", "UnMentoring")
     for output, person, number in rows:
         entry = _add(feed, "entry")

@@ -153,6 +153,14 @@ PARTITIONS = (
     (*CHALLENGE, "challenged_no_answer"),
     ("new_connection_yes", "new_connection_no", "new_connection_no_answer"),
 )
+# Private figures: what people answered at the check-in, about their own meeting. Everything
+# else describes the draw (who was put in a group with whom, by organisation) or outputs, which
+# are public posts: those are published as they are. See docs/report.md.
+PRIVATE_COUNTS = tuple(key for part in PARTITIONS for key in part)
+PRIVATE = frozenset(
+    (*PRIVATE_COUNTS, "met_pct", "scheduled_pct", "not_met_pct", "no_answer_pct")
+    + ("new_connection_pct",)
+)
 # Counts whose "all rounds" figure is the sum of the rounds' figures.
 ADDITIVE = (
     "pairs",

@@ -4,15 +4,17 @@ import csv
 import io
 
 from app.report.build import LICENCE, LICENCE_URL
-from app.report.figures import FIGURES
-from app.report.publish import SMALL, THRESHOLD, WITHHELD
+from app.report.figures import FIGURES, PRIVATE
+from app.report.publish import HIDDEN, THRESHOLD
 
 SUPPRESSION = (
-    f"Counts from 1 to {THRESHOLD - 1} are published as '{SMALL}'. Where a hidden count could "
-    f"be worked out by subtraction (the parts of people in groups, or the rounds of an all-rounds "
-    f"total), the smallest other part is published as '{WITHHELD}'. A rate or median is "
-    f"published only when every count it is built from is; null means there was nothing to "
-    f"measure (no output yet, nobody answered)."
+    f"Only the check-in's answers are private (the fields marked private: true): a private count "
+    f"from 1 to {THRESHOLD - 1} is published as '{HIDDEN}', and so are as many other private "
+    f"counts as it takes for no hidden count to be worked out from the rest (the answers add up "
+    f"to people_in_groups; the rounds add up to all rounds); a percentage of a hidden count is "
+    f"'{HIDDEN}' too. Every hidden figure carries the same marker, so it can be any count from 0 "
+    f"up. The draw (people, pairs, organisations) and outputs (public posts) are published in "
+    f"full. null means there was nothing to measure (no output yet, nobody answered)."
 )
 COLUMNS = ("round", "round_date", *(f.key for f in FIGURES))
 
@@ -26,6 +28,7 @@ def schema():
     for figure in FIGURES:
         unit = {"count": "integer", "pct": "percentage, one decimal", "days": "days"}[figure.kind]
         fields[figure.key] = {"label": figure.label, "kind": unit, "meaning": figure.meaning}
+        fields[figure.key]["private"] = figure.key in PRIVATE
         if not figure.per_round:
             # Only the all-rounds row has it: missing from a round's JSON row, empty in its CSV.
             fields[figure.key]["all_rounds_only"] = True
@@ -38,7 +41,8 @@ def rows(report):
     found = []
     for column, cells in report.columns.items():
         row = {"round": int(column) if column != "all" else "all"}
-        row["round_date"] = report.dates.get(column)
+        day = report.dates.get(column)
+        row["round_date"] = day.isoformat() if day else None
         row.update(cells)
         found.append(row)
     return found
@@ -57,7 +61,10 @@ def as_json(report):
         "all_rounds": all_rows[-1],
         "network": {
             "nodes": [{"name": name, "people": people} for name, people in report.nodes],
+            # A line from a node to itself: the groups whose people were all in it.
             "edges": [{"from": a, "to": b, "pairs": pairs} for a, b, pairs in report.edges],
+            "groups_drawn": report.groups_drawn,
+            "trios": report.trios,
         },
     }
 

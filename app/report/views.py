@@ -2,13 +2,13 @@
 
 import json
 
-from flask import Blueprint, current_app, render_template
+from flask import Blueprint, current_app, render_template, url_for
 
 from app.models import current_programme
 from app.report import opendata
 from app.report.build import LICENCE, LICENCE_URL, build_report
 from app.report.charts import answers, trend
-from app.report.feed import outputs_feed
+from app.report.feed import LIMIT, outputs_by_round, outputs_feed
 from app.report.figures import FIGURES
 from app.report.network import network_chart
 from app.report.publish import display
@@ -33,9 +33,13 @@ def page():
         figures=FIGURES,
         display=display,
         charts={
-            "trend": trend(report.columns) if report.rounds else None,
-            "answers": answers(report.columns) if report.rounds else None,
-            "network": network_chart(report.nodes, report.edges) if report.nodes else None,
+            "trend": trend(report.columns, report.dates) if report.rounds else None,
+            "answers": answers(report.columns, report.dates) if report.rounds else None,
+            "network": (
+                network_chart(report.nodes, report.edges, report.groups_drawn, report.trios)
+                if report.nodes
+                else None
+            ),
         },
         licence=LICENCE,
         licence_url=LICENCE_URL,
@@ -57,6 +61,17 @@ def json_data():
     """The report's figures as JSON, with the licence, the suppression rule and the schema."""
     body = json.dumps(opendata.as_json(build_report(current_programme())), indent=2)
     return _licensed(current_app.response_class(body, mimetype="application/json"))
+
+
+@bp.get("/outputs")
+def outputs_page():
+    """The shared outputs as a page: newest first, by round, named only where people chose it."""
+    return render_template(
+        "report/outputs.html",
+        sections=outputs_by_round(current_programme()),
+        limit=LIMIT,
+        feed_url=url_for("report.feed"),
+    )
 
 
 @bp.get("/outputs.atom")

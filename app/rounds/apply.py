@@ -39,7 +39,8 @@ def apply_round(payload, entry=None):
     short_urls = {pid: board.short_url(p.trello_card_id) for pid, p in people.items()}
     round_.left_out = [pid for pid, url in short_urls.items() if url is None]
     groups = [g.person_ids for g in round_.groups]
-    base = _ensure_round_card(gateway, board, round_, groups, short_urls)
+    organisations = {pid: p.organisation for pid, p in people.items()}
+    base = _ensure_round_card(gateway, board, round_, groups, short_urls, organisations)
     _checkpoint(round_, entry)
     standings = standings_of(programme.id, people.values())
     targets = list(_member_targets(board, round_, groups, people, standings, short_urls, base))
@@ -73,14 +74,14 @@ def _people(round_):
     return {p.id: p for p in db.session.scalars(select(Person).where(Person.id.in_(ids)))}
 
 
-def _ensure_round_card(gateway, board, round_, groups, short_urls):
+def _ensure_round_card(gateway, board, round_, groups, short_urls, organisations):
     """Create the round card at the top of Matched once; return the position cards follow."""
     name = describe.round_card_name(round_, describe.pair_count(round_))
-    desc = with_rescues(
-        with_tally(describe.round_card_desc(round_, groups, short_urls), round_tally(round_)),
-        rescue_lines(round_),
+    desc = describe.round_card_desc(round_, groups, short_urls, organisations)
+    desc = with_rescues(with_tally(desc, round_tally(round_)), rescue_lines(round_))
+    card = board.cards.get(round_.round_card_id or "") or board.made_by_lost_run(
+        describe.round_card_names(round_, describe.pair_count(round_))
     )
-    card = board.cards.get(round_.round_card_id or "") or board.made_by_lost_run(name)
     if card is None:
         card = gateway.create_card(board.lists["matched"], name, desc=desc, pos="top")
         board.cards[card["id"]] = card

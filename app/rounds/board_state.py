@@ -27,10 +27,11 @@ class BoardState:
         card = self.cards.get(card_id or "")
         return card.get("shortUrl") if card else None
 
-    def made_by_lost_run(self, round_card_name):
-        """Return the round card a run that died before recording it left in Matched, or None."""
+    def made_by_lost_run(self, round_card_names):
+        """Return the round card a run that died before recording it left in Matched (under
+        any of the names it may have been given), or None."""
         for card in self.cards.values():
-            if card.get("idList") == self.lists["matched"] and card.get("name") == round_card_name:
+            if card.get("idList") == self.lists["matched"] and card.get("name") in round_card_names:
                 return card
         return None
 

@@ -13,7 +13,7 @@ from app.outbox import Operations, enqueue, lanes
 from app.rounds.standing import standing_of, standings
 from app.trello.card_text import card_name, compose, link_or_plain, organiser_part, person_text
 from app.trello.gateway import get_gateway
-from app.vocabulary import BY_ANSWER
+from app.vocabulary import BY_ANSWER, long_date
 
 operations = Operations()
 HISTORY_SHOWN = 6  # rounds named on the history line; older ones are counted
@@ -39,7 +39,7 @@ def status_line(person, standing):
         return "Paused: no check-in or output for a while; asked whether to carry on"
     if standing.state == "paused":
         until = person.paused_until
-        return f"Paused until {until.isoformat()}" if until else "Paused"
+        return f"Paused until {long_date(until)}" if until else "Paused"
     return None
 
 
@@ -58,7 +58,7 @@ def history_line(standing):
 def round_lines(standing, short_urls):
     """Return the open round's lines: round, meet-by date, partners (or that they left)."""
     round_ = standing.round
-    lines = [f"Round {round_.number} · meet by {round_.meet_by.isoformat()}"]
+    lines = [f"Round {round_.number} · meet by {long_date(round_.meet_by)}"]
     if standing.state == "stranded":
         lines.append("Partner left: waiting to be re-matched")
         return lines

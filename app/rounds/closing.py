@@ -71,7 +71,7 @@ def write_closed_round(payload, entry=None):
     card = board.cards.get(round_.round_card_id or "")
     if card is not None:
         name = describe.round_card_name(round_, describe.pair_count(round_))
-        desc = with_tally(card.get("desc"), round_tally(round_))
+        desc = with_tally(describe.with_meet_by(card.get("desc"), round_), round_tally(round_))
         if (card.get("name"), card.get("desc")) != (name, desc):
             gateway.update_card(card["id"], name=name, desc=desc)
     earlier = _round(programme, round_.number - 1)

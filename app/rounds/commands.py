@@ -10,9 +10,12 @@ from app.models import OutboxEntry, Round, current_programme
 from app.pairing import PoolTooSmall, parse_seed
 from app.rounds.apply import progress
 from app.rounds.closing import RoundOpen, close_round
+from app.rounds.describe import bend_sentences
+from app.rounds.pool import said_reason
 from app.rounds.rescue import RescueRaced, rescue, waiting_text
 from app.rounds.service import PoolChanged, confirm_round, preview_round, unplaced_text
 from app.rounds.tally import counts
+from app.vocabulary import long_date
 
 
 class SeedType(click.ParamType):
@@ -29,23 +32,31 @@ class SeedType(click.ParamType):
 
 
 def _print_plan(preview):
-    """Print the groups with organisations, who waits or sits out, and which rules bent."""
+    """Print the groups with organisations, who waits or sits out, and which rules had to bend,
+    in sentences."""
     people, plan = preview.people, preview.plan
-    click.echo(f"Round {preview.number} · {preview.round_date} · seed {preview.seed}")
-    click.echo(f"Pool: {len(people)} people; meet by {preview.meet_by}")
+    click.echo(
+        f"Round {preview.number} · {long_date(preview.round_date)} · seed {preview.seed} "
+        f"(--seed {preview.seed} draws these pairs again)"
+    )
+    click.echo(f"Pool: {len(people)} people; meet by {long_date(preview.meet_by)}")
     for number, ids in enumerate(plan.groups, start=1):
         names = " + ".join(f"{people[i].full_name} ({people[i].organisation})" for i in ids)
         click.echo(f"  {number:>3}. {names}")
     if plan.sits_out is not None:
         click.echo(f"  Sits out: {people[plan.sits_out].full_name}")
     for person, reason in preview.waiting:
-        click.echo(f"  Not in this round: {person.full_name} ({reason})")
+        click.echo(f"  Not in this round: {person.full_name} ({said_reason(person, reason)})")
     if unplaced_text(preview):
         click.echo(f"  {unplaced_text(preview)}")
     for bend in plan.bent:
-        click.echo(f"  Rule bent ({bend.rule}): {bend.reason}")
+        names = bend_sentences(
+            bend, lambda pid: people[pid].full_name, lambda pid: people[pid].organisation
+        )
+        for sentence in names:
+            click.echo(f"  {sentence}")
     if not plan.bent:
-        click.echo("  No rule had to bend.")
+        click.echo("  Every pairing rule held.")
 
 
 def _apply_now(round_):
@@ -69,8 +80,9 @@ def _print_open_round(open_round, close_open):
     if open_round is None:
         return
     click.echo(
-        f"Round {open_round.number} is still open (meet by {open_round.meet_by}, closes "
-        f"{open_round.closes_on}): {open_round.met} of {open_round.total} met, "
+        f"Round {open_round.number} is still open (meet by {long_date(open_round.meet_by)}, "
+        f"closes after {long_date(open_round.closes_on)}): {open_round.met} of "
+        f"{open_round.total} met, "
         f"{open_round.shared} of {open_round.total} shared."
     )
     if close_open:

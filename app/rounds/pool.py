@@ -11,6 +11,10 @@ from app.models import Group, GroupMember, Person, Round
 from app.pairing import Person as Candidate
 from app.people.avoidances import avoid_map
 from app.rounds.membership import latest_round, round_people
+from app.vocabulary import long_date
+
+# Why someone waits, as organisers read it in the preview and the CLI (the keys are stored).
+SAID = {"skipping": "skipping this round", "every other round": "takes part every other round"}
 
 
 def eligible_people(programme, round_date):
@@ -37,6 +41,13 @@ def _reason_to_wait(person, round_date, previous):
     if not person.trello_card_id:
         return "card not yet on the board"
     return None
+
+
+def said_reason(person, reason):
+    """Return why a person waits this round in words: "paused until 13 January 2027"."""
+    if reason == "paused" and person.paused_until is not None:
+        return f"paused until {long_date(person.paused_until)}"
+    return SAID.get(reason, reason)
 
 
 def history(programme, person_ids):

@@ -162,11 +162,12 @@ def confirm_round(programme, seed, pool_hash=None, created_by="", today=None, cl
         return existing, False
     today = today or date.today()
     preview = preview_round(programme, seed, today)
+    # Another press of confirm may have stored this very draw while we previewed it: then the
+    # pool has changed and a round is open, both because of it, and that round is the answer.
+    existing = _same_round(programme, seed)
+    if existing is not None:
+        return existing, False
     if pool_hash is not None and pool_hash != preview.pool_hash:
-        # The pool changes when this very draw was just stored by another press of confirm.
-        existing = _same_round(programme, seed)
-        if existing is not None:
-            return existing, False
         raise PoolChanged("the pool changed since the preview: preview again")
     if preview.open_round is not None and not close_open:
         raise RoundOpen(latest_round(programme.id))

@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 from app.db import db
 from app.models import CheckIn, Group, GroupMember, OutboxEntry, Output, Person, Round
 from app.outbox import Operations, enqueue, lanes
+from app.rounds.describe import pair_count, round_card_name, with_meet_by
 from app.rounds.membership import drawn_people, is_open
 from app.trello.gateway import get_gateway
 
@@ -91,8 +92,17 @@ def update_tally(payload, entry=None):
         return {"skipped": "no round card yet"}
     gateway = get_gateway()
     card = gateway.card(round_.round_card_id)
-    desc = with_rescues(with_tally(card.get("desc"), round_tally(round_)), rescue_lines(round_))
-    if card.get("closed") or desc == card.get("desc"):
+    fields = round_card_changes(round_, card)
+    if card.get("closed") or not fields:
         return {"changed": False}
-    gateway.update_card(card["id"], desc=desc)
+    gateway.update_card(card["id"], **fields)
     return {"changed": True}
+
+
+def round_card_changes(round_, card):
+    """Return the fields of a round card that differ from what the database says: its tally,
+    re-matched lines and name (and, on a card written before dates were in words, its date)."""
+    desc = with_meet_by(card.get("desc"), round_)
+    desc = with_rescues(with_tally(desc, round_tally(round_)), rescue_lines(round_))
+    wanted = {"name": round_card_name(round_, pair_count(round_)), "desc": desc}
+    return {key: value for key, value in wanted.items() if card.get(key) != value}

@@ -1,5 +1,6 @@
-"""Cards organisers add to Sign-ups by hand, with Email: (and Phone:, Organisation:) lines,
-become participants; the contact lines are then taken off the card."""
+"""Cards organisers add to Sign-ups by hand, with Email: (and Phone:, Organisation:, Google ID:,
+Teams:) lines, become participants; the contact lines are then taken off the card. A Skype: line
+is taken off too, but not kept: Skype closed in May 2025."""
 
 import re
 
@@ -12,7 +13,8 @@ from app.trello.writes import queue_comment, queue_update_card
 
 # `Label: value` lines an organiser may write; the contact ones never stay on the board.
 _LINE = re.compile(
-    r"^\s*[*_]*\s*(e-?mail|phone|tel|telephone|mobile|google(?: id)?|skype|org|organi[sz]ation)"
+    r"^\s*[*_]*\s*(e-?mail|phone|tel|telephone|mobile|google(?: id)?|(?:microsoft )?teams|skype"
+    r"|org|organi[sz]ation)"
     r"\s*[*_]*\s*:\s*(.*)$",
     re.I,
 )
@@ -41,7 +43,7 @@ def parse_card(name, desc):
 
 
 def without_contact_lines(text):
-    """Return text without its email, phone, Google and Skype lines (organisation stays)."""
+    """Return text without its email, phone, Google, Teams and Skype lines (organisation stays)."""
     lines = (text or "").splitlines()
     kept = [line for line in lines if _field_for_line(line) in (None, "organisation")]
     return "\n".join(kept)
@@ -61,6 +63,8 @@ def _field_for(label):
         return "phone"
     if label.startswith("google"):
         return "google_id"
+    if label.endswith("teams"):
+        return "teams"
     return "skype" if label == "skype" else "organisation"
 
 
@@ -125,13 +129,14 @@ def _fill(person, fields, email, phone):
     person.organisation = (fields.get("organisation") or "")[:120]
     person.email, person.phone = email, phone
     person.share_channels = ["email"]
-    google = fields.get("google_id")
-    person.google_id = _checked_google(google) if google else None
-    person.skype = (fields.get("skype") or "")[:100] or None
+    google, teams = fields.get("google_id"), fields.get("teams")
+    person.google_id = _checked_address(google) if google else None
+    person.teams = _checked_address(teams) if teams else None
+    # A Skype: line is taken off the card with the others, and not kept: Skype has closed.
 
 
-def _checked_google(value):
-    """Return a Google ID that is an email address, or None."""
+def _checked_address(value):
+    """Return a Google ID or Teams address that is an email address, or None."""
     try:
         return normalise_email(_plain_value(value))
     except ValueError:

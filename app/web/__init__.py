@@ -5,11 +5,14 @@ security: headers and cookie · limits: per-address rate limits · errors: error
 pages: start and privacy · health: /healthz.
 """
 
+from flask import current_app, g
 from flask_wtf.csrf import CSRFProtect
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import vocabulary
+from app.models import organisers_contact, programme_for_board
 from app.web import errors, health, limits, pages, security
 from app.web.limits import limit_personal_links, limit_posts, limiter
 
@@ -17,6 +20,18 @@ __all__ = ["csrf", "init_app", "limit_personal_links", "limit_posts", "limiter"]
 
 csrf = CSRFProtect()
 SERVICE_NAME = "UnMentoring"
+
+
+def organisers_email():
+    """Return whom people write to (every page's footer, the privacy notice), once a request.
+    Read without creating anything, and never failing: an error page still names someone."""
+    if "organisers_email" not in g:
+        try:
+            programme = programme_for_board(current_app.config.get("TRELLO_BOARD_ID"))
+        except SQLAlchemyError:
+            programme = None  # the database is down or this request's transaction failed
+        g.organisers_email = organisers_contact(programme)[0]
+    return g.organisers_email
 
 
 def init_app(app):
@@ -31,10 +46,14 @@ def init_app(app):
     app.jinja_env.globals.update(
         CHANNELS=vocabulary.CHANNELS,
         CHANNEL_LABELS=vocabulary.CHANNEL_LABELS,
+        RETIRED_CHANNELS=vocabulary.RETIRED_CHANNELS,
+        RETIRED_WHY=vocabulary.RETIRED_WHY,
         FREQUENCIES=vocabulary.FREQUENCIES,
         ANSWERS=vocabulary.BY_ANSWER,
+        organisers_email=organisers_email,
     )
     app.jinja_env.filters["long_date"] = vocabulary.long_date
+    app.jinja_env.filters["phone"] = vocabulary.phone_for_people
     if app.config.get("PROXY_HOPS"):
         hops = app.config["PROXY_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)

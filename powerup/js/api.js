@@ -7,6 +7,12 @@
   var REPORT = new URL('../../report', document.currentScript.src).href;
   var SIGNED_OUT = 'Sign in to Trello to see UnMentoring here.';
   var token = null;  // {value, until}
+  // The API sends dates as ISO for machines; people read them one way everywhere, as the
+  // service's pages and mails write them: "30 December 2026".
+  var LONG_DATE = new Intl.DateTimeFormat('en-GB',
+    { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+
+  function longDate(iso) { return iso ? LONG_DATE.format(new Date(iso + 'T00:00:00Z')) : ''; }
 
   function failure(response, body) {
     var detail = body && body.error ? body.error : {};
@@ -78,6 +84,7 @@
 
   root.UnMentoringApi = {
     reportUrl: REPORT,
+    longDate: longDate,
     signedOut: SIGNED_OUT,
     isBoardMember: isBoardMember,
     viewer: viewer,

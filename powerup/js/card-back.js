@@ -1,7 +1,8 @@
 /* global TrelloPowerUp, UnMentoringApi */
 /* The card-back section: what the card is to UnMentoring. A participant's card: round,
  * partner, check-in, outputs, and contact details for members who edit; the round card: its
- * round and tally; any other card, or a viewer who is not a member: one plain sentence. */
+ * round and tally; any other card, or a viewer who is not a member: one plain sentence.
+ * Outputs: those the service recorded, then links attached moments ago, marked as such. */
 (function () {
   'use strict';
   var t = TrelloPowerUp.iframe();
@@ -31,14 +32,36 @@
     });
   }
 
-  function fillOutputs(outputs) {
+  // A link attached in the last few minutes that the service has not recorded yet: its webhook
+  // is on the way (Trello links and uploads are never outputs, so they are not shown).
+  var JUST_ATTACHED_MS = 10 * 60 * 1000;
+  var TRELLO_HOST = /(^|\.)(trello\.com|trellocdn\.com|trello\.services|atl-paas\.net)$/i;
+
+  function justAttached(attachments, outputs) {
+    var known = outputs.map(function (output) { return output.url; });
+    return (attachments || []).filter(function (a) {
+      var host;
+      try { host = new URL(a.url).hostname; } catch (e) { return false; }
+      var recent = Date.now() - new Date(a.date).getTime() < JUST_ATTACHED_MS;
+      return /^https?:/i.test(a.url) && !TRELLO_HOST.test(host) && recent && known.indexOf(a.url) < 0;
+    });
+  }
+
+  function fillOutputs(outputs, pending) {
     var box = $('outputs');
     box.innerHTML = '';
-    if (!outputs.length) { box.textContent = 'None yet'; return; }
+    if (!outputs.length && !pending.length) { box.textContent = 'None yet'; return; }
     var list = document.createElement('ul');
     outputs.forEach(function (output) {
       var li = document.createElement('li');
       li.appendChild(link(output.url, output.url));
+      list.appendChild(li);
+    });
+    pending.forEach(function (attachment) {
+      var li = document.createElement('li');
+      li.className = 'pending';
+      li.appendChild(link(attachment.url, attachment.url));
+      li.appendChild(document.createTextNode(' (just added: being recorded)'));
       list.appendChild(li);
     });
     box.appendChild(list);
@@ -79,25 +102,26 @@
     }).join(', ') + '.';
   }
 
-  function showParticipant(story) {
+  function showParticipant(story, attachments) {
     say(story.person.name + ' \u00b7 ' + story.person.organisation + stateText(story.status));
     $('round').textContent = (story.round
-      ? 'Round ' + story.round.number + ' \u00b7 meet by ' + story.round.meet_by +
+      ? 'Round ' + story.round.number + ' \u00b7 meet by ' + UnMentoringApi.longDate(story.round.meet_by) +
         (story.status.rescued ? ' \u00b7 re-matched' : '')
       : 'Not in the open round') + historyText(story.history);
     fillPartners(story.partners);
     $('check-in').textContent = story.check_in ? story.check_in.label : 'No answer yet';
-    fillOutputs(story.outputs);
+    fillOutputs(story.outputs, story.round ? justAttached(attachments, story.outputs) : []);
     fillContact(story.contact);
     $('story').hidden = false;
   }
 
-  function show(story) {
+  function show(story, attachments) {
     if (story.kind === 'participant') {
-      showParticipant(story);
+      showParticipant(story, attachments);
     } else if (story.kind === 'round') {
-      say('The card of round ' + story.round.number + ' (meet by ' + story.round.meet_by +
-        (story.round.closed ? ', closed' : ', open until ' + story.round.closes_on) + '). ' +
+      say('The card of round ' + story.round.number + ' (meet by ' +
+        UnMentoringApi.longDate(story.round.meet_by) + (story.round.closed ? ', closed' :
+          ', open until ' + UnMentoringApi.longDate(story.round.closes_on)) + '). ' +
         story.tally + '.');
     } else {
       say('This card is not an UnMentoring participant\u2019s card.');
@@ -111,11 +135,17 @@
         say('Only members of this board can see UnMentoring on its cards.');
         return null;
       }
-      return UnMentoringApi.card(t, t.getContext().card).then(show);
+      // The card's attachments from Trello too: a link just attached shows before its webhook
+      // has been recorded. Without them (an older client) the service's list is enough.
+      var attached = Promise.resolve().then(function () { return t.card('attachments'); })
+        .then(function (card) { return (card && card.attachments) || []; }, function () { return []; });
+      return Promise.all([UnMentoringApi.card(t, t.getContext().card), attached])
+        .then(function (both) { show(both[0], both[1]); });
     }).catch(function (error) {
       say(error.message);
     }).then(function () { return t.sizeTo('#content'); });
   }
 
+  // Trello calls this again whenever the card changes (a link attached, the card moved).
   t.render(load);
 })();

@@ -33,15 +33,20 @@
     ['groups', 'bent', 'waiting', 'odd', 'quiet'].forEach(function (id) { $(id).innerHTML = ''; });
     text('round-number', String(data.round));
     text('pool', 'Pool: ' + data.pool_size + ' people · ' + data.groups.length +
-      ' groups · meet by ' + data.meet_by + '.');
+      ' groups · meet by ' + UnMentoringApi.longDate(data.meet_by) + '.');
     data.groups.forEach(function (group) { item('groups', group.map(who).join(' + ')); });
     if (data.sits_out) {
       var p = document.createElement('p');
-      p.textContent = 'Sits out this round (odd count): ' + who(data.sits_out) + '.';
+      p.textContent = 'With an odd number of people, ' + who(data.sits_out) +
+        ' sits out this round.';
       $('odd').appendChild(p);
     }
-    data.bent.forEach(function (bend) { item('bent', bend.rule + ': ' + bend.reason); });
-    if (!data.bent.length) { item('bent', 'None: every rule held.'); }
+    data.bent.forEach(function (bend) { bend.sentences.forEach(function (s) { item('bent', s); }); });
+    if (!data.bent.length) {
+      item('bent', data.policy.same_org === 'avoid' ?
+        'Every rule held: nobody meets an earlier partner again, and no colleagues are paired.' :
+        'Every rule held: nobody meets an earlier partner again.');
+    }
     data.waiting.forEach(function (person) { item('waiting', person.name + ': ' + person.reason); });
     if (data.unplaced) {
       item('waiting', data.unplaced === 1 ? '1 person could not be placed this round.' :
@@ -50,7 +55,7 @@
     $('waiting-block').hidden = !data.waiting.length && !data.unplaced;
     data.quiet.forEach(function (person) { item('quiet', who(person)); });
     $('quiet-block').hidden = !data.quiet.length;
-    text('seed', data.seed);
+    text('draw-number', data.seed);
     showOpenRound(data.open_round, data.round);
     $('preview').hidden = false;
     $('confirm').disabled = false;
@@ -65,7 +70,8 @@
     if (!open) { return; }
     text('open-number', String(open.number));
     text('open-text', open.met + ' of ' + open.total + ' have met and ' + open.shared + ' of ' +
-      open.total + ' have shared so far; it closes on its own after ' + open.closes_on +
+      open.total + ' have shared so far; it closes on its own after ' +
+      UnMentoringApi.longDate(open.closes_on) +
       '. Closing it keeps its final tally on its card.');
     $('stranded-block').hidden = !open.stranded;
     text('stranded-text', open.stranded === 1 ?

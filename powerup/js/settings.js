@@ -1,11 +1,12 @@
 /* global TrelloPowerUp, UnMentoringApi */
-/* Settings: meeting window, a round's grace period, when to re-match stranded people and pause
- * quiet ones, odd-count policy, same-organisation rule; board admins save them. */
+/* Settings: the organisers' contact address, meeting window, a round's grace period, when to
+ * re-match stranded people and pause quiet ones, odd-count policy, same-organisation rule;
+ * board admins save them. */
 (function () {
   'use strict';
   var t = TrelloPowerUp.iframe();
   var NUMBERS = ['meeting_window_days', 'grace_days', 'rescue_after_days', 'quiet_after_rounds'];
-  var FIELDS = NUMBERS.concat(['odd', 'same_org']);
+  var FIELDS = NUMBERS.concat(['odd', 'same_org', 'contact_email']);
   var form = document.getElementById('settings');
 
   function message(id, value, className) {
@@ -37,6 +38,10 @@
     NUMBERS.forEach(function (name) { form.elements[name].value = settings[name]; });
     document.getElementById('odd-' + settings.odd).checked = true;
     document.getElementById('same_org-' + settings.same_org).checked = true;
+    // Empty: pages name the service's own address, which the hint shows.
+    form.elements.contact_email.value = settings.contact_email;
+    document.getElementById('contact_email-in-use').textContent = settings.contact_email
+      ? '' : 'None is set here, so pages show ' + settings.contact_email_in_use + '.';
     var lists = document.getElementById('lists');
     lists.innerHTML = '';
     // In the board's order, each with its label from the service.
@@ -56,7 +61,10 @@
     event.preventDefault();
     fieldErrors({});
     message('problem', '');
-    var body = { odd: form.elements.odd.value, same_org: form.elements.same_org.value };
+    var body = {
+      odd: form.elements.odd.value, same_org: form.elements.same_org.value,
+      contact_email: form.elements.contact_email.value.trim()
+    };
     NUMBERS.forEach(function (name) {
       var typed = form.elements[name].value.trim();
       body[name] = /^\d+$/.test(typed) ? Number(typed) : typed;

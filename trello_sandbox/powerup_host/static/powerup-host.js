@@ -1,6 +1,7 @@
 /* The sandbox board's side of the Power-Up stand-in: loads the app's connector in an iframe,
  * shows its board buttons, card badges, card-back section and card buttons, and answers the
- * calls power-up.min.js makes (jwt, popup, modal, attach, …) as Trello would. */
+ * calls power-up.min.js makes (jwt, popup, modal, attach, card, …) as Trello would; like
+ * Trello, it calls t.render() again in an open card's iframes when the card changes. */
 (function () {
   'use strict';
   var script = document.currentScript;
@@ -117,9 +118,33 @@
       document.body.dataset.powerupChanged = 'yes';
       showAttachment(params.card, params.url);
       refreshCard(params.card);
+      rerender(params.card);
       return response.json();
     });
   }
+
+  // Trello calls t.render() again in the iframes it shows for a card whenever something about
+  // the card changes (an attachment added, the card moved or edited): no reload, no flash.
+  function rerender(cardId) {
+    frames.forEach(function (f) {
+      if (f.context.card === cardId && f.win) { f.win.postMessage({ sbx: 'render' }, APP_ORIGIN); }
+    });
+  }
+
+  // While a card is open the board page does not reload; as Trello updates an open card live,
+  // watch the board and re-render that card's Power-Up iframes (and its badges) on any change.
+  var boardVersion = null;
+  function watchOpenCard() {
+    var detail = document.querySelector('.pu-detail');
+    fetch('/sandbox/board.json').then(function (r) { return r.json(); }).then(function (view) {
+      if (boardVersion !== null && view.version !== boardVersion && detail && detail.dataset.cardId) {
+        refreshCard(detail.dataset.cardId);
+        rerender(detail.dataset.cardId);
+      }
+      boardVersion = view.version;
+    }).catch(function () {});
+  }
+  setInterval(watchOpenCard, 1000);
 
   var SIGNED_OUT = cfg.member === 'notLoggedIn';
 
@@ -132,12 +157,23 @@
       }).then(function (r) { return r.json(); }).then(function (body) { return body.token; });
     },
     card: function (params) {
+      var fields = params.fields || [];
+      var wants = function (name) { return fields.indexOf(name) >= 0 || fields.indexOf('all') >= 0; };
       return fetch('/sandbox/board.json').then(function (r) { return r.json(); }).then(function (view) {
         var found = null;
         view.lists.forEach(function (list) {
           list.cards.forEach(function (c) { if (c.id === params.card) { found = c; } });
         });
-        return found && { id: found.id, name: found.name, idList: found.idList, shortLink: found.shortLink, url: found.shortUrl, desc: found.desc };
+        var card = found && { id: found.id, name: found.name, idList: found.idList, shortLink: found.shortLink, url: found.shortUrl, desc: found.desc };
+        if (!card || !wants('attachments')) { return card; }
+        // t.card('attachments'): the card's attachments as Trello's REST API has them now.
+        var query = new URLSearchParams({ key: cfg.key, token: cfg.token });
+        return fetch('/1/cards/' + encodeURIComponent(card.id) + '/attachments?' + query)
+          .then(function (r) { return r.json(); })
+          .then(function (attached) {
+            card.attachments = attached.map(function (a) { return { id: a.id, name: a.name, url: a.url, date: a.date }; });
+            return card;
+          });
       });
     },
     board: function (params) {
@@ -262,7 +298,7 @@
     body.appendChild(buttons);
     var section = el('section', { class: 'pu-card-back' });
     body.appendChild(section);
-    overlay('detail', article.querySelector('h3').textContent, body);
+    overlay('detail', article.querySelector('h3').textContent, body).dataset.cardId = cardId;
     capability('card-back-section', cardId).then(function (spec) {
       if (!spec || !spec.content) { return; }
       section.appendChild(el('h3', {}, spec.title));
