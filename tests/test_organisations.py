@@ -259,3 +259,41 @@ def test_a_person_whose_programme_is_set_after_their_organisation_is_resolved_wh
             " leeds city council",
             "Leeds City Council",
         )
+
+
+def test_a_new_organisation_typed_by_two_people_at_once_is_one_organisation(
+    app, client, board, monkeypatch
+):
+    """Ann saves her details with a new organisation just as someone else's sign-up stores the
+    same one: hers resolves to theirs on a second pass instead of failing."""
+    import threading
+
+    import app.models.people as people_model
+
+    manage = signed_up_and_confirmed(app, client, board, name=ANN, email="ann@example.org")
+    real_resolve, raced = people_model.resolve, []
+
+    def resolve_while_another_stores_it(programme_id, text):
+        found = real_resolve(programme_id, text)
+        if not raced and found.id is None:  # new: another sign-up commits the same name now
+            raced.append(True)
+            thread = threading.Thread(target=store_same_name, args=(programme_id, text))
+            thread.start()
+            thread.join()
+        return found
+
+    def store_same_name(programme_id, text):
+        with app.app_context():
+            db.session.add(Organisation(programme_id=programme_id, name=text, key=normalise(text)))
+            db.session.commit()
+
+    monkeypatch.setattr(people_model, "resolve", resolve_while_another_stores_it)
+    fields = dict(name=ANN, email="ann@example.org", organisation="Quarry Bank Trust")
+    saved = post_form(client, manage + "/details", **fields, share="email", frequency="every")
+    assert raced and saved.status_code == 302
+    with app.app_context():
+        rows = db.session.scalars(
+            select(Organisation).where(Organisation.key == normalise("Quarry Bank Trust"))
+        ).all()
+        person = db.session.scalar(select(Person).where(Person.email == "ann@example.org"))
+        assert len(rows) == 1 and person.organisation == "Quarry Bank Trust"

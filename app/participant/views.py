@@ -3,6 +3,7 @@ details (a new address confirms first), leave."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
+from sqlalchemy.exc import IntegrityError
 
 from app.db import db, utcnow
 from app.models import current_programme
@@ -38,6 +39,21 @@ def overview(token):
     return render_overview(person_from_link(token, "manage"), token)
 
 
+def _change_details(programme, person, token, changes):
+    """Store the changes; return the person as stored. A new organisation typed by someone
+    else at the same moment is theirs: the second pass finds it."""
+    for attempt in range(2):
+        try:
+            lifecycle.change_details(programme, person, changes)
+            db.session.flush()
+            return person
+        except IntegrityError:
+            db.session.rollback()
+            if attempt:
+                raise
+            person = participant_of(token)
+
+
 @bp.route("/<token>/details", methods=["GET", "POST"])
 def details(token):
     """Change name, organisation, contact details, topics, what to share and how often; a new
@@ -55,7 +71,7 @@ def details(token):
             changes["skype"] = None  # no longer offered: kept until its owner deletes it
         new_email = changes.pop("email")
         programme = current_programme()
-        lifecycle.change_details(programme, person, changes)
+        person = _change_details(programme, person, token, changes)
         if new_email == person.email:
             return done(token, "Your details have been changed")
         email_change.request_change(programme, person, new_email)
