@@ -12,6 +12,7 @@ from trello_sandbox.api import (
     labels,
     lists,
     members,
+    tokens,
     webhooks,
 )
 from trello_sandbox.control import routes as control
@@ -29,6 +30,7 @@ BLUEPRINTS = (
     card_extras.bp,
     labels.bp,
     members.bp,
+    tokens.bp,
     webhooks.bp,
     batch.bp,
     jwt_public_keys.bp,
