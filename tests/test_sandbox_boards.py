@@ -267,3 +267,101 @@ def test_the_key_window_counts_every_tokens_calls(sandbox):
     answer = as_token(sandbox, nia, "GET", path)
     assert answer.headers["x-rate-limit-api-token-remaining"] == "99"
     assert answer.headers["x-rate-limit-api-key-remaining"] == "296"
+
+
+def test_the_home_page_lists_boards_and_adds_a_second_with_one_click(sandbox):
+    page = requests.get(sandbox.url + "/", timeout=5).text
+    assert constants.BOARD_NAME in page and "Add a second board" in page
+    added = requests.post(f"{sandbox.url}/sandbox/boards", timeout=5)
+    assert "<h1>Second network (sandbox)</h1>" in added.text and "Enable UnMentoring" in added.text
+    [_, second] = requests.get(f"{sandbox.url}/sandbox/control/boards", timeout=5).json()
+    roles = {m["idMember"]: m["memberType"] for m in second["memberships"]}
+    assert roles == {NORMAL: "admin", OUTSIDER: "normal", OBSERVER: "normal"}
+    page = requests.get(sandbox.url + "/", timeout=5).text
+    assert f"/sandbox/board?board={second['id']}" in page and "Add another board" in page
+
+
+def test_the_second_boards_page_and_forms_act_on_that_board(sandbox):
+    board = second_board(sandbox)
+    form = {"board": board["id"], "member": NORMAL, "name": "Second's list"}
+    page = requests.post(f"{sandbox.url}/sandbox/board/add-list", data=form, timeout=5)
+    assert f"board={board['id']}" in page.url  # back on the board the form acted on
+    assert "Second&#39;s list" in page.text and "<h1>Second network</h1>" in page.text
+    nia = token_for(sandbox, NORMAL)
+    assert [
+        x["name"] for x in as_token(sandbox, nia, "GET", f"/boards/{board['id']}/lists").json()
+    ] == ["Second's list"]
+    assert sandbox.api("GET", f"/boards/{sandbox.board_id}/lists").json() == []
+    view = requests.get(
+        f"{sandbox.url}/sandbox/board.json", params={"board": board["id"]}, timeout=5
+    )
+    assert view.json()["board"]["id"] == board["id"]
+    missing = requests.get(f"{sandbox.url}/sandbox/board", params={"board": "0" * 24}, timeout=5)
+    assert missing.status_code == 404
+
+
+def test_the_board_page_hosts_the_power_up_only_where_it_is_enabled(sandbox):
+    board = second_board(sandbox)
+    app = "http://127.0.0.1:9/"
+    params = {"board": board["id"], "as": NORMAL, "app": app}
+    page = requests.get(f"{sandbox.url}/sandbox/board", params=params, timeout=5).text
+    assert "powerup-host.js" not in page and "UnMentoring is <strong>not enabled</strong>" in page
+    form = {"board": board["id"], "member": OBSERVER, "enabled": "true"}
+    refused = requests.post(f"{sandbox.url}/sandbox/board/power-up", data=form, timeout=5)
+    assert "Only the board&#39;s admins can add or remove Power-Ups." in refused.text
+    form["member"] = NORMAL
+    done = requests.post(
+        f"{sandbox.url}/sandbox/board/power-up", params={"app": app}, data=form, timeout=5
+    )
+    assert "powerup-host.js" in done.text and "Disable UnMentoring" in done.text
+    first = requests.get(f"{sandbox.url}/sandbox/board", params={"app": app}, timeout=5).text
+    assert "powerup-host.js" in first  # the first board has it enabled from the start
+
+
+@pytest.mark.parametrize(
+    "query, said",
+    [
+        ({"key": "nope"}, "invalid key"),
+        ({"scope": "admin"}, "invalid scope"),
+        ({"expiration": "1week"}, "invalid expiration"),
+        ({"return_url": "javascript:alert(1)"}, "invalid return_url"),
+    ],
+)
+def test_the_consent_page_refuses_a_bad_request(sandbox, query, said):
+    good = {
+        "key": constants.API_KEY,
+        "name": "UnMentoring",
+        "scope": "read,write",
+        "expiration": "never",
+        "return_url": "http://127.0.0.1:5000",
+        "member": NORMAL,
+    }
+    answer = requests.get(f"{sandbox.url}/sandbox/authorize", params={**good, **query}, timeout=5)
+    assert answer.status_code == 400 and said in answer.text
+
+
+def test_the_consent_page_issues_a_token_only_on_allow_and_only_to_a_signed_in_member(sandbox):
+    query = {
+        "key": constants.API_KEY,
+        "name": "UnMentoring",
+        "scope": "read",
+        "expiration": "1day",
+        "return_url": "http://127.0.0.1:5000/x",
+    }
+    url = f"{sandbox.url}/sandbox/authorize"
+    signed_out = requests.get(url, params=query, timeout=5).text
+    assert "Log in to Trello" in signed_out and "Allow</button>" not in signed_out
+    shown = requests.get(url, params={**query, "member": NORMAL}, timeout=5).text
+    assert "Allow UnMentoring to read your boards" in shown and "for 1 day" in shown
+    denied = requests.post(url, data={**query, "member": NORMAL, "decision": "deny"}, timeout=5)
+    assert '"error": "Authorization denied"' in denied.text and "ATTA" not in denied.text
+    allowed = requests.post(url, data={**query, "member": NORMAL, "decision": "allow"}, timeout=5)
+    token = allowed.text.split('"token": "')[1].split('"')[0]
+    assert '"http://127.0.0.1:5000"' in allowed.text  # posted to the opener's origin only
+    about = as_token(sandbox, token, "GET", f"/tokens/{token}").json()
+    assert about["idMember"] == NORMAL and about["permissions"][0]["write"] is False
+    assert [t["id"] for t in as_token(sandbox, token, "GET", "/members/me/tokens").json()] == [
+        about["id"]
+    ]
+    nobody = requests.post(url, data={**query, "decision": "allow"}, timeout=5)
+    assert nobody.status_code == 400

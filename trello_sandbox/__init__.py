@@ -17,6 +17,7 @@ from trello_sandbox.api import (
 )
 from trello_sandbox.control import routes as control
 from trello_sandbox.core import Sandbox
+from trello_sandbox.pages import authorize
 from trello_sandbox.pages import routes as pages
 from trello_sandbox.powerup_host import routes as powerup_host
 
@@ -36,6 +37,7 @@ BLUEPRINTS = (
     jwt_public_keys.bp,
     control.bp,
     pages.bp,
+    authorize.bp,
     powerup_host.bp,
 )
 
