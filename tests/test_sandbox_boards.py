@@ -2,11 +2,13 @@
 all over real HTTP as Trello answers them."""
 
 import json
+import sqlite3
 
 import pytest
 import requests
 
 from trello_sandbox import constants
+from trello_sandbox.server import SandboxServer
 from trello_sandbox.webhooks.payload import sign
 
 ADMIN, NORMAL = constants.ADMIN_MEMBER_ID, constants.NORMAL_MEMBER_ID
@@ -365,3 +367,20 @@ def test_the_consent_page_issues_a_token_only_on_allow_and_only_to_a_signed_in_m
     ]
     nobody = requests.post(url, data={**query, "decision": "allow"}, timeout=5)
     assert nobody.status_code == 400
+
+
+def test_a_state_kept_before_tokens_were_stored_still_takes_the_default_token(tmp_path):
+    state = str(tmp_path / "sandbox.sqlite3")
+    first = SandboxServer(state_path=state, rate_limits=False).start()
+    first.stop()
+    with sqlite3.connect(state) as db:  # as an older sandbox left it: no tokens, no boardPlugins
+        db.execute("DELETE FROM docs WHERE kind IN ('token', 'boardPlugin')")
+    second = SandboxServer(state_path=state, rate_limits=False).start()
+    try:
+        params = {"key": constants.API_KEY, "token": constants.API_TOKEN}
+        me = requests.get(f"{second.api_base}/members/me", params=params, timeout=5)
+        assert me.json()["id"] == ADMIN
+        path = f"{second.api_base}/boards/{constants.BOARD_ID}/boardPlugins"
+        assert len(requests.get(path, params=params, timeout=5).json()) == 1
+    finally:
+        second.stop()
