@@ -168,6 +168,11 @@ def test_each_boards_webhook_is_its_tokens_and_revoking_the_token_deletes_it(
         "/webhooks",
         json={"callbackURL": webhook_receiver.url, "idModel": board["id"]},
     ).json()
+    # Ada's token may not watch a private board she is not on.
+    refused = sandbox.api(
+        "POST", "/webhooks", json={"callbackURL": webhook_receiver.url, "idModel": board["id"]}
+    )
+    assert (refused.status_code, refused.text) == (401, "unauthorized permission requested")
     assert [h["id"] for h in as_token(sandbox, nia, "GET", f"/tokens/{nia}/webhooks").json()] == [
         second["id"]
     ]
