@@ -12,10 +12,12 @@ from trello_sandbox.api import (
     labels,
     lists,
     members,
+    tokens,
     webhooks,
 )
 from trello_sandbox.control import routes as control
 from trello_sandbox.core import Sandbox
+from trello_sandbox.pages import authorize
 from trello_sandbox.pages import routes as pages
 from trello_sandbox.powerup_host import routes as powerup_host
 
@@ -29,11 +31,13 @@ BLUEPRINTS = (
     card_extras.bp,
     labels.bp,
     members.bp,
+    tokens.bp,
     webhooks.bp,
     batch.bp,
     jwt_public_keys.bp,
     control.bp,
     pages.bp,
+    authorize.bp,
     powerup_host.bp,
 )
 

@@ -9,7 +9,7 @@ from trello_sandbox.faults import Faults
 from trello_sandbox.jwt_keys import JwtKeys
 from trello_sandbox.model.boards import model_json
 from trello_sandbox.rate_limits import RateLimiter
-from trello_sandbox.state.seed import seed
+from trello_sandbox.state.seed import seed, upgrade
 from trello_sandbox.state.store import Store
 from trello_sandbox.webhooks.dispatcher import Dispatcher
 
@@ -29,6 +29,8 @@ class Sandbox:
         if self.store.get("board", constants.BOARD_ID) is None:
             self.store.wipe()
             seed(self.store)
+        elif self.store.get("token", constants.API_TOKEN) is None:
+            upgrade(self.store)  # a state kept before tokens and boardPlugins were stored
         self.keys = JwtKeys(self.store)
 
     def reset(self):

@@ -2,11 +2,11 @@
 
 from flask import Blueprint, jsonify
 
-from trello_sandbox.api.call import actor, params
+from trello_sandbox.api.call import actor, lookup, params
 from trello_sandbox.core import sandbox
 from trello_sandbox.model import queries
 from trello_sandbox.model.account_shapes import board_json, member_json
-from trello_sandbox.model.boards import create_label, create_list, labels_by_id, lookup
+from trello_sandbox.model.boards import create_label, create_list, labels_by_id
 from trello_sandbox.model.errors import invalid
 from trello_sandbox.model.shapes import card_json, list_json, pick
 
@@ -165,3 +165,17 @@ def get_board_last_activity(ref):
     """Return when the board last changed, as py-trello's Board.get_last_activity reads it."""
     actions = sandbox().store.find("action", board=_board(ref)["id"], newest_first=True)
     return jsonify({"_value": actions[0]["date"] if actions else None})
+
+
+@bp.get("/boards/<ref>/boardPlugins")
+def get_board_plugins(ref):
+    """Return the Power-Ups enabled on the board: the sandbox's own, when it is."""
+    store = sandbox().store
+    board = lookup(store, "board", ref)
+    enabled = store.find("boardPlugin", board=board["id"])
+    return jsonify(
+        [
+            {"id": p["idBoardPlugin"], "idBoard": p["idBoard"], "idPlugin": p["idPlugin"]}
+            for p in enabled
+        ]
+    )

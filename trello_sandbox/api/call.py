@@ -5,7 +5,8 @@ import json
 from flask import g, request
 
 from trello_sandbox.core import sandbox
-from trello_sandbox.model import ids
+from trello_sandbox.model import boards, ids
+from trello_sandbox.model.checks import require_reader
 from trello_sandbox.model.errors import TrelloError, invalid
 
 
@@ -32,3 +33,11 @@ def actor():
     if not ids.is_id(member_id) or sandbox().store.get("member", member_id) is None:
         raise invalid("X-Sandbox-Member")
     return member_id
+
+
+def lookup(store, kind, ref):
+    """Return a board, card, list or label the acting member may see, or Trello's refusal."""
+    found = boards.lookup(store, kind, ref)
+    board = found if kind == "board" else store.get("board", found["idBoard"])
+    require_reader(board, actor())
+    return found

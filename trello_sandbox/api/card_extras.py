@@ -2,10 +2,10 @@
 
 from flask import Blueprint, jsonify, request
 
-from trello_sandbox.api.call import actor, params
+from trello_sandbox.api.call import actor, lookup, params
 from trello_sandbox.core import sandbox
 from trello_sandbox.model import card_actions, card_extras
-from trello_sandbox.model.boards import create_label, lookup
+from trello_sandbox.model.boards import create_label
 from trello_sandbox.model.errors import TrelloError
 from trello_sandbox.model.shapes import pick
 

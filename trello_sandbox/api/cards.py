@@ -2,11 +2,10 @@
 
 from flask import Blueprint, jsonify, request
 
-from trello_sandbox.api.call import actor, params
+from trello_sandbox.api.call import actor, lookup, params
 from trello_sandbox.core import sandbox
 from trello_sandbox.model import queries
 from trello_sandbox.model.account_shapes import board_json
-from trello_sandbox.model.boards import lookup
 from trello_sandbox.model.cards import UPDATE_ORDER, create_card, delete_card, update_card
 from trello_sandbox.model.errors import TrelloError, invalid
 from trello_sandbox.model.shapes import list_json

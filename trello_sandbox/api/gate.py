@@ -9,7 +9,7 @@ from flask import Blueprint, Response, g, jsonify, request
 from trello_sandbox import constants
 from trello_sandbox.api.call import params
 from trello_sandbox.core import sandbox
-from trello_sandbox.model import ids
+from trello_sandbox.model import ids, tokens
 from trello_sandbox.model.errors import TrelloError
 
 # No routes of its own: its app-wide hooks and error handlers stand before every /1/ route.
@@ -89,12 +89,16 @@ def gate():
         return text_response(401, "invalid key")
     if not g.token:
         return text_response(401, "unauthorized permission requested")
-    if g.token != constants.API_TOKEN:
+    held = tokens.live(sb.store, g.token)
+    if held is None:  # never issued, revoked or expired
         return text_response(401, "invalid token")
+    writes = request.method != "GET" and not request.path.startswith("/1/tokens/")
+    if writes and not tokens.can_write(held):
+        return text_response(401, "unauthorized permission requested")
     error, g.limit_headers = sb.limiter.hit(g.key, g.token, request.path.startswith("/1/members/"))
     if error:
         return jsonify(error=error, message="Rate limit exceeded"), 429
-    g.member_id = constants.ADMIN_MEMBER_ID
+    g.member_id = held["idMember"]
     return None
 
 

@@ -2,9 +2,9 @@
 
 from flask import Blueprint, jsonify
 
-from trello_sandbox.api.call import actor, params
+from trello_sandbox.api.call import actor, lookup, params
 from trello_sandbox.core import sandbox
-from trello_sandbox.model.boards import create_label, delete_label, labels_by_id, lookup
+from trello_sandbox.model.boards import create_label, delete_label, labels_by_id
 from trello_sandbox.model.errors import invalid
 
 bp = Blueprint("trello_labels", __name__, url_prefix="/1")

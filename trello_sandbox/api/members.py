@@ -4,9 +4,9 @@ from flask import Blueprint, g, jsonify
 
 from trello_sandbox.api.call import params
 from trello_sandbox.core import sandbox
-from trello_sandbox.model import queries
+from trello_sandbox.model import queries, tokens
 from trello_sandbox.model.account_shapes import board_json, member_json
-from trello_sandbox.model.errors import not_found
+from trello_sandbox.model.errors import UNAUTHORIZED, TrelloError, not_found
 
 bp = Blueprint("trello_members", __name__, url_prefix="/1")
 
@@ -43,3 +43,13 @@ def get_member_boards(ref):
             item["lists"] = queries.board_lists(store, board["id"], args["lists"], {})
         shaped.append(item)
     return jsonify(shaped)
+
+
+@bp.get("/members/<ref>/tokens")
+def get_member_tokens(ref):
+    """Return the token's own member's tokens (another member's are not shown: 401)."""
+    member = _member(ref)
+    if member["id"] != g.member_id:
+        raise TrelloError(401, UNAUTHORIZED)
+    held = sandbox().store.find("token", parent=member["id"])
+    return jsonify([tokens.token_json(doc, params().get("fields")) for doc in held])

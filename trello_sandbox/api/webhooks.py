@@ -6,7 +6,7 @@ from flask import Blueprint, g, jsonify
 from trello_sandbox.api.call import params
 from trello_sandbox.core import sandbox
 from trello_sandbox.model import ids
-from trello_sandbox.model.checks import URL_RE, as_bool
+from trello_sandbox.model.checks import URL_RE, as_bool, require_reader
 from trello_sandbox.model.errors import TrelloError, invalid, not_found
 from trello_sandbox.webhooks.payload import webhook_json
 
@@ -36,6 +36,7 @@ def _checked_hook(hook, args, token):
         raise invalid("callbackURL")
     if not ids.is_id(id_model) or not any(store.get(k, id_model) for k in MODEL_KINDS):
         raise invalid("idModel")
+    _require_visible(store, id_model)
     for other in store.find("webhook", parent=token):
         same = other["callbackURL"] == url and other["idModel"] == id_model
         if same and other["id"] != hook.get("id"):
@@ -51,6 +52,17 @@ def _checked_hook(hook, args, token):
         "callbackURL": url,
         "active": active,
     }
+
+
+def _require_visible(store, id_model):
+    """Refuse a webhook on a board (or its card or list) the token's member may not see."""
+    for kind in ("board", "card", "list"):
+        doc = store.get(kind, id_model)
+        if doc is not None:
+            require_reader(
+                doc if kind == "board" else store.get("board", doc["idBoard"]), g.member_id
+            )
+            return
 
 
 def _create(token):

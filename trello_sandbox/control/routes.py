@@ -1,15 +1,20 @@
 """Sandbox-only endpoints (no auth): test controls, the t.jwt() stand-in, the mail outbox."""
 
+import re
+
 from flask import Blueprint, jsonify, request
 
 from trello_sandbox import constants
 from trello_sandbox.core import sandbox
-from trello_sandbox.model import ids
-from trello_sandbox.model.boards import set_membership
+from trello_sandbox.model import ids, tokens
+from trello_sandbox.model.boards import lookup, set_membership
 from trello_sandbox.model.errors import TrelloError
+from trello_sandbox.state.seed import new_board, new_member, powerup_enabled, set_powerup
 
 bp = Blueprint("sandbox_control", __name__, url_prefix="/sandbox")
 ROLES = ("admin", "normal", "observer", None)
+LEVELS = ("private", "org", "public")
+USERNAME = re.compile(r"^[a-z0-9_]{3,}$")
 
 
 def _body():
@@ -55,17 +60,127 @@ def rate_limits():
 
 @bp.post("/control/membership")
 def membership():
-    """Set a member's role on the board, {"idMember", "memberType": "admin" | "normal" |
-    "observer"}, or take them off it with "memberType": null, as a board admin would on Trello."""
+    """Set a member's role on a board (idBoard, the first board by default), {"idMember",
+    "memberType": "admin" | "normal" | "observer"}, or take them off it with "memberType": null,
+    as a board admin would on Trello."""
     body = _body()
     role = body.get("memberType")
     if not ids.is_id(body.get("idMember")) or "memberType" not in body or role not in ROLES:
         return _refuse('give idMember and memberType: "admin", "normal", "observer" or null')
+    board_id = body.get("idBoard", constants.BOARD_ID)
     try:
-        memberships = set_membership(sandbox().store, constants.BOARD_ID, body["idMember"], role)
+        memberships = set_membership(sandbox().store, board_id, body["idMember"], role)
     except TrelloError as error:
         return _refuse(error.text)
     return jsonify(memberships)
+
+
+@bp.post("/control/members")
+def add_member():
+    """Add a Trello account, {"fullName", "username"}, on no board yet; answer the member."""
+    body, store = _body(), sandbox().store
+    name, username = body.get("fullName"), body.get("username")
+    if not isinstance(name, str) or not name.strip():
+        return _refuse("give fullName")
+    if not isinstance(username, str) or not USERNAME.match(username):
+        return _refuse("give username: 3 or more lower-case letters, digits or underscores")
+    with store.transaction():
+        if any(m["username"] == username for m in store.find("member")):
+            return _refuse(f"username {username} is taken")
+        member = store.put("member", new_member(ids.new_id(), name.strip(), username))
+    return jsonify(member), 201
+
+
+@bp.post("/control/boards")
+def add_board():
+    """Create a board, {"name", "members": {idMember: role}, "permissionLevel"?: "private" |
+    "org" | "public", "powerUp"?: bool}; the first member listed made it. Answer the board."""
+    body = _body()
+    try:
+        board = create_board(sandbox().store, body)
+    except ValueError as error:
+        return _refuse(str(error))
+    return jsonify(board), 201
+
+
+@bp.get("/control/boards")
+def list_boards():
+    """Return every board: id, name, shortLink, permissionLevel, memberships, powerUp."""
+    store = sandbox().store
+    return jsonify([_board_summary(store, b) for b in store.find("board")])
+
+
+def _board_summary(store, board):
+    """Return what the boards list shows of one board."""
+    return {
+        "id": board["id"],
+        "name": board["name"],
+        "shortLink": board["shortLink"],
+        "permissionLevel": board["prefs"]["permissionLevel"],
+        "memberships": board["memberships"],
+        "powerUp": powerup_enabled(store, board["id"]),
+    }
+
+
+def create_board(store, body):
+    """Make a board from a control call or the home page's form; raise ValueError if refused."""
+    name, roles = body.get("name"), body.get("members")
+    level = body.get("permissionLevel", "private")
+    if not isinstance(name, str) or not name.strip() or len(name) > 16384:
+        raise ValueError("give name")
+    if not isinstance(roles, dict) or not roles:
+        raise ValueError('give members: {"<member id>": "admin" | "normal" | "observer"}')
+    if any(role not in ROLES[:3] for role in roles.values()):
+        raise ValueError('each member\'s role is "admin", "normal" or "observer"')
+    if next(iter(roles.values())) != "admin":
+        raise ValueError("the first member made the board, so is its admin")
+    if any(store.get("member", m) is None for m in roles):
+        raise ValueError("every member must be a sandbox member (POST /sandbox/control/members)")
+    if level not in LEVELS:
+        raise ValueError('permissionLevel is "private", "org" or "public"')
+    if not isinstance(body.get("powerUp", False), bool):
+        raise ValueError("powerUp is true or false")
+    with store.transaction():
+        board = new_board(
+            store, name.strip(), roles, permission=level, powerup=body.get("powerUp", False)
+        )
+    return _board_summary(store, board)
+
+
+@bp.post("/control/power-up")
+def power_up():
+    """Enable or disable the Power-Up on a board, {"idBoard", "enabled": bool}, as a board
+    admin does in Trello's Power-Ups menu."""
+    body, store = _body(), sandbox().store
+    if not isinstance(body.get("enabled"), bool):
+        return _refuse("give idBoard and enabled: true or false")
+    try:
+        with store.transaction():
+            board = lookup(store, "board", body.get("idBoard"))
+            set_powerup(store, board["id"], body["enabled"])
+    except TrelloError as error:
+        return _refuse(error.text)
+    return jsonify(_board_summary(store, board))
+
+
+@bp.post("/control/tokens")
+def issue_token():
+    """Issue a token to a member as if they had allowed the app, {"idMember", "scope"?:
+    "read,write", "expiration"?: "never" | "1hour" | "1day" | "30days", "name"?}."""
+    body, store = _body(), sandbox().store
+    if not ids.is_id(body.get("idMember")) or store.get("member", body["idMember"]) is None:
+        return _refuse("give idMember, a sandbox member's id")
+    try:
+        doc = tokens.issue(
+            store,
+            body["idMember"],
+            str(body.get("name") or "UnMentoring (sandbox)"),
+            body.get("scope", "read,write"),
+            body.get("expiration", "never"),
+        )
+    except ValueError as error:
+        return _refuse(str(error))
+    return jsonify(token=doc["id"], idMember=doc["idMember"]), 201
 
 
 @bp.post("/control/jwt-keys")

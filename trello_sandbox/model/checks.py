@@ -41,6 +41,17 @@ def require_writer(board, member_id):
         raise TrelloError(401, UNAUTHORIZED)
 
 
+def require_reader(board, member_id):
+    """Refuse reads of a board the member may not see, as Trello does: a private board shows
+    itself to its members only, a workspace-visible one to the workspace's members too (every
+    sandbox member is in the one workspace), a public one to anyone."""
+    level = board["prefs"].get("permissionLevel", "private")
+    if level in ("public", "org"):
+        return
+    if not any(m["idMember"] == member_id for m in board["memberships"]):
+        raise TrelloError(401, UNAUTHORIZED)
+
+
 def id_list(value, field):
     """Return ids from a comma-separated string or a JSON list; refuse malformed ones."""
     items = value if isinstance(value, list) else str(value or "").split(",")

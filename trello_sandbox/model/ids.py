@@ -48,7 +48,11 @@ def slug(name):
 
 def now_iso():
     """Return the current UTC time as Trello writes it: ISO 8601, milliseconds, Z."""
-    now = datetime.now(UTC)
+    return iso(datetime.now(UTC))
+
+
+def iso(now):
+    """Return an aware UTC datetime as Trello writes it."""
     return now.strftime("%Y-%m-%dT%H:%M:%S.") + f"{now.microsecond // 1000:03d}Z"
 
 

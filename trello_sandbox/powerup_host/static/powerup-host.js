@@ -136,7 +136,7 @@
   var boardVersion = null;
   function watchOpenCard() {
     var detail = document.querySelector('.pu-detail');
-    fetch('/sandbox/board.json').then(function (r) { return r.json(); }).then(function (view) {
+    fetch(cfg.boardJson).then(function (r) { return r.json(); }).then(function (view) {
       if (boardVersion !== null && view.version !== boardVersion && detail && detail.dataset.cardId) {
         refreshCard(detail.dataset.cardId);
         rerender(detail.dataset.cardId);
@@ -147,6 +147,9 @@
   setInterval(watchOpenCard, 1000);
 
   var SIGNED_OUT = cfg.member === 'notLoggedIn';
+
+  // Reads as the member the page acts for, so a private board shows itself to its members.
+  function asMember() { return SIGNED_OUT ? {} : { 'X-Sandbox-Member': cfg.member }; }
 
   var calls = {
     jwt: function () {
@@ -159,7 +162,7 @@
     card: function (params) {
       var fields = params.fields || [];
       var wants = function (name) { return fields.indexOf(name) >= 0 || fields.indexOf('all') >= 0; };
-      return fetch('/sandbox/board.json').then(function (r) { return r.json(); }).then(function (view) {
+      return fetch(cfg.boardJson).then(function (r) { return r.json(); }).then(function (view) {
         var found = null;
         view.lists.forEach(function (list) {
           list.cards.forEach(function (c) { if (c.id === params.card) { found = c; } });
@@ -168,7 +171,7 @@
         if (!card || !wants('attachments')) { return card; }
         // t.card('attachments'): the card's attachments as Trello's REST API has them now.
         var query = new URLSearchParams({ key: cfg.key, token: cfg.token });
-        return fetch('/1/cards/' + encodeURIComponent(card.id) + '/attachments?' + query)
+        return fetch('/1/cards/' + encodeURIComponent(card.id) + '/attachments?' + query, { headers: asMember() })
           .then(function (r) { return r.json(); })
           .then(function (attached) {
             card.attachments = attached.map(function (a) { return { id: a.id, name: a.name, url: a.url, date: a.date }; });
@@ -180,7 +183,7 @@
       var board = { id: cfg.board, name: document.querySelector('main.board h1').textContent };
       if ((params.fields || []).indexOf('memberships') < 0) { return board; }
       var query = new URLSearchParams({ key: cfg.key, token: cfg.token });
-      return fetch('/1/boards/' + cfg.board + '/memberships?' + query).then(function (r) { return r.json(); })
+      return fetch('/1/boards/' + cfg.board + '/memberships?' + query, { headers: asMember() }).then(function (r) { return r.json(); })
         .then(function (rows) {
           board.memberships = rows.map(function (m) { return { idMember: m.idMember, memberType: m.memberType }; });
           return board;
@@ -314,7 +317,35 @@
     });
   }
 
+  // Trello's gear for the Power-Up in the board's Power-Ups menu: it asks authorization-status
+  // and, when that says { authorized: false }, offers "Authorize Account", which runs
+  // show-authorization (usually a t.popup of the Power-Up's own authorise page).
+  function settingsGear() {
+    var box = document.getElementById('pu-settings');
+    if (!box) { return; }
+    var gear = el('button', { type: 'button', class: 'pu-gear', 'aria-label': 'UnMentoring settings' }, '⚙ UnMentoring settings');
+    var out = el('div', { class: 'pu-auth', 'aria-live': 'polite' });
+    gear.addEventListener('click', function () {
+      out.innerHTML = '';
+      out.dataset.status = '';
+      capability('authorization-status').then(function (status) {
+        if (capabilities.indexOf('authorization-status') < 0 || (status && status.authorized)) {
+          out.appendChild(el('p', { class: 'pu-authorized' }, 'Authorized'));
+          out.dataset.status = 'authorized';
+          return;
+        }
+        var authorize = el('button', { type: 'button', class: 'pu-authorize' }, 'Authorize Account');
+        authorize.addEventListener('click', function () { capability('show-authorization'); });
+        out.appendChild(authorize);
+        out.dataset.status = 'unauthorized';
+      });
+    });
+    box.appendChild(gear);
+    box.appendChild(out);
+  }
+
   function start() {
+    settingsGear();
     boardButtons();
     document.querySelectorAll('article.card[data-card-id]').forEach(function (article) {
       var badges = el('div', { class: 'pu-badges' });
