@@ -87,6 +87,7 @@ def _print_urls(app):
         sandbox = config["SANDBOX_URL"]
         lines += [
             f"  Sandbox board:       {sandbox}/sandbox/board",
+            f"  Sandbox boards:      {sandbox}/  (add a second board there)",
             f"  Sandbox mail outbox: {sandbox}/sandbox/mail",
             f"  Sandbox API base:    {config['TRELLO_API_BASE']}",
             f"  Sandbox API key:     {config['TRELLO_API_KEY']}",
