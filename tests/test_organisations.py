@@ -297,3 +297,129 @@ def test_a_new_organisation_typed_by_two_people_at_once_is_one_organisation(
         ).all()
         person = db.session.scalar(select(Person).where(Person.email == "ann@example.org"))
         assert len(rows) == 1 and person.organisation == "Quarry Bank Trust"
+
+
+def _merge_while_another_organiser_merges(app, client, board, monkeypatch, ours, theirs):
+    """Post our merge (org, into) as a board admin; just after it has checked the names, and
+    before it writes, another organiser's merge (org, into) is made and committed. Return our
+    answer and {name: canonical name} as stored after both."""
+    import threading
+
+    import app.people.organisations as organisations
+
+    real_serialise, raced = organisations._serialise, []
+
+    def serialise_after_the_other_merge(programme):
+        if not raced:
+            raced.append(True)
+            thread = threading.Thread(target=merge_in_own_context)
+            thread.start()
+            thread.join()
+        return real_serialise(programme)
+
+    def merge_in_own_context():
+        with app.app_context():
+            organisations.merge(current_programme(), *theirs)
+            db.session.commit()
+
+    monkeypatch.setattr(organisations, "_serialise", serialise_after_the_other_merge)
+    org_id, into = ours
+    answer = client.post(
+        f"/api/organisations/{org_id}/merge", json={"into": into}, headers=as_member(board, ADMIN)
+    )
+    assert raced
+    with app.app_context():
+        stored = {org.name: org.canonical.name for org in db.session.scalars(select(Organisation))}
+    return answer, stored
+
+
+def _kent_leeds_cc_and_leeds(client, board):
+    listed = _by_name(_organisations(client, board))
+    return [
+        listed[name]["id"] for name in ("Kent County Council", "Leeds CC", "Leeds City Council")
+    ]
+
+
+def test_two_organisers_merging_two_names_into_each_other_at_once_make_no_loop(
+    app, client, board, monkeypatch
+):
+    _sign_up_everyone(app, client, board)
+    _, leeds_cc, leeds = _kent_leeds_cc_and_leeds(client, board)
+    answer, stored = _merge_while_another_organiser_merges(
+        app, client, board, monkeypatch, ours=(leeds_cc, leeds), theirs=(leeds, leeds_cc)
+    )
+    assert answer.status_code == 409 and answer.get_json()["error"]["code"] == "changed"
+    assert stored["Leeds City Council"] == stored["Leeds CC"] == "Leeds CC"
+    listed = _by_name(_organisations(client, board))
+    assert listed["Leeds CC"]["people"] == 2 and "Leeds City Council" not in listed
+
+
+def test_a_merge_into_a_name_another_organiser_merges_at_that_moment_makes_no_chain(
+    app, client, board, monkeypatch
+):
+    _sign_up_everyone(app, client, board)
+    kent, leeds_cc, leeds = _kent_leeds_cc_and_leeds(client, board)
+    answer, stored = _merge_while_another_organiser_merges(
+        app, client, board, monkeypatch, ours=(leeds_cc, leeds), theirs=(leeds, kent)
+    )
+    assert answer.status_code == 409 and answer.get_json()["error"]["code"] == "changed"
+    assert stored["Leeds City Council"] == "Kent County Council"
+    assert stored["Leeds CC"] == "Leeds CC"
+    # Asked again, the merge goes to where the name now stands for: one level, never a chain.
+    again = client.post(
+        f"/api/organisations/{leeds_cc}/merge",
+        json={"into": leeds},
+        headers=as_member(board, ADMIN),
+    )
+    assert again.status_code == 200
+    kent_now = _by_name(again.get_json()["organisations"])["Kent County Council"]
+    assert [alias["name"] for alias in kent_now["aliases"]] == ["Leeds CC", "Leeds City Council"]
+    assert kent_now["people"] == 3
+
+
+def test_a_name_merged_while_another_organiser_merges_into_it_takes_that_name_along(
+    app, client, board, monkeypatch
+):
+    _sign_up_everyone(app, client, board)
+    kent, leeds_cc, leeds = _kent_leeds_cc_and_leeds(client, board)
+    answer, stored = _merge_while_another_organiser_merges(
+        app, client, board, monkeypatch, ours=(leeds, kent), theirs=(leeds_cc, leeds)
+    )
+    assert answer.status_code == 200
+    assert stored["Leeds CC"] == stored["Leeds City Council"] == "Kent County Council"
+
+
+def _offered(client):
+    """Return the names the public sign-up form offers (its datalist)."""
+    page = client.get("/signup").get_data(as_text=True)
+    listed = page.split('<datalist id="organisation-list">')[1].split("</datalist>")[0]
+    return set(re.findall(r'<option value="([^"]*)">', listed))
+
+
+def test_a_merge_makes_a_name_public_only_once_five_people_gave_it_or_its_aliases(
+    app, client, board
+):
+    typed = ["Quarry Bank Trust"] * 3 + ["Quarry Bank", "QB Trust"]
+    for n, organisation in enumerate(typed):
+        signed_up_and_confirmed(
+            app, client, board, email=f"quarry{n}@example.org", organisation=organisation
+        )
+    listed = _by_name(_organisations(client, board))
+    admin = as_member(board, ADMIN)
+    trust = listed["Quarry Bank Trust"]["id"]
+    merged = client.post(
+        f"/api/organisations/{listed['Quarry Bank']['id']}/merge",
+        json={"into": trust},
+        headers=admin,
+    )
+    assert merged.status_code == 200
+    # Four people: an organiser's merge alone does not make a name public.
+    assert not {"Quarry Bank Trust", "Quarry Bank", "QB Trust"} & _offered(client)
+    client.post(
+        f"/api/organisations/{listed['QB Trust']['id']}/merge", json={"into": trust}, headers=admin
+    )
+    # Five, as the report needs to name it: the organisation's name is offered, never an alias.
+    offered = _offered(client)
+    assert "Quarry Bank Trust" in offered and not {"Quarry Bank", "QB Trust"} & offered
+    client.post(f"/api/organisations/{listed['QB Trust']['id']}/unmerge", headers=admin)
+    assert "Quarry Bank Trust" not in _offered(client)
