@@ -423,3 +423,41 @@ def test_a_merge_makes_a_name_public_only_once_five_people_gave_it_or_its_aliase
     assert "Quarry Bank Trust" in offered and not {"Quarry Bank", "QB Trust"} & offered
     client.post(f"/api/organisations/{listed['QB Trust']['id']}/unmerge", headers=admin)
     assert "Quarry Bank Trust" not in _offered(client)
+
+
+def test_a_sign_up_whose_organisation_is_forgotten_meanwhile_stores_it_again(
+    app, client, board, monkeypatch
+):
+    """Ada's sign-up finds "Quarry Bank Trust", which only a stranger's unconfirmed sign-up gave,
+    just as the erasure job erases that sign-up and forgets the name: her sign-up stores the name
+    again on a second pass instead of failing or pointing at a deleted row."""
+    import threading
+
+    import app.models.people as people_model
+
+    sign_up(client, email="stranger@example.org", organisation="Quarry Bank Trust")
+    real_resolve, raced = people_model.resolve, []
+
+    def resolve_while_the_erasure_forgets_it(programme_id, text):
+        found = real_resolve(programme_id, text)
+        if not raced and found is not None and found.id is not None:
+            raced.append(found.id)
+            thread = threading.Thread(target=erase_the_stranger)
+            thread.start()
+            thread.join()
+        return found
+
+    def erase_the_stranger():
+        with app.app_context():
+            assert run_timed_jobs(now=utcnow() + timedelta(days=31)) == {"unconfirmed erased": 1}
+            raced.append(db.session.get(Organisation, raced[0]))
+
+    monkeypatch.setattr(people_model, "resolve", resolve_while_the_erasure_forgets_it)
+    answer = sign_up(client, email="ada@example.org", organisation="quarry bank trust")
+    assert answer.status_code == 200 and "Check your email" in answer.get_data(as_text=True)
+    assert raced[1] is None  # the name was forgotten between Ada's look-up and her write
+    with app.app_context():
+        person = db.session.scalar(select(Person).where(Person.email == "ada@example.org"))
+        assert person.organisation_record is not None
+        assert person.organisation == "quarry bank trust"
+        assert db.session.scalar(select(func.count()).select_from(Organisation)) == 1

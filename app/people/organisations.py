@@ -179,15 +179,24 @@ def _rename_cards(programme, org_ids):
 def forget_unused(programme):
     """Delete the programme's organisations nobody gave and nothing was merged into (what
     unconfirmed sign-ups typed, once they are erased); return how many. Aliases stay: they are
-    organisers' decisions, and resolve the name if it is typed again."""
-    used = select(Person.organisation_id).where(Person.organisation_id.is_not(None))
-    merged_into = select(Organisation.merged_into_id).where(
-        Organisation.merged_into_id.is_not(None)
-    )
-    unused = delete(Organisation).where(
+    organisers' decisions, and resolve the name if it is typed again.
+
+    A sign-up may have just resolved its name to one of these. On PostgreSQL the rows are locked
+    first (a sign-up storing a person who gave one waits for them, or has already finished), and
+    the DELETE, a statement of its own, checks again and keeps any name a person now gives; a
+    sign-up that found a name deleted meanwhile fails its foreign key and resolves it again
+    (app/models/people.py makes SQLite, which does not check foreign keys, fail it the same way).
+    """
+    alias = aliased(Organisation)
+    unused = (
         Organisation.programme_id == programme.id,
         Organisation.merged_into_id.is_(None),
-        Organisation.id.not_in(used),
-        Organisation.id.not_in(merged_into),
+        ~exists().where(Person.organisation_id == Organisation.id),
+        ~exists().where(alias.merged_into_id == Organisation.id),
     )
-    return db.session.execute(unused.execution_options(synchronize_session=False)).rowcount
+    candidates = select(Organisation.id).where(*unused).order_by(Organisation.id)
+    ids = list(db.session.scalars(candidates.with_for_update(of=Organisation)))
+    if not ids:
+        return 0
+    still_unused = delete(Organisation).where(Organisation.id.in_(ids), *unused)
+    return db.session.execute(still_unused.execution_options(synchronize_session=False)).rowcount
