@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.db import db, utcnow
-from app.models import Organisation, Person, current_programme
+from app.models import Organisation, Person, Round, current_programme
 from app.models.organisations import normalise
 from app.worker.jobs import run_timed_jobs
 from tests.signup_helpers import post_form, sign_up, signed_up_and_confirmed
@@ -461,3 +461,40 @@ def test_a_sign_up_whose_organisation_is_forgotten_meanwhile_stores_it_again(
         assert person.organisation_record is not None
         assert person.organisation == "quarry bank trust"
         assert db.session.scalar(select(func.count()).select_from(Organisation)) == 1
+
+
+def _same_org_pairs(client):
+    """Return the report's same-organisation pairs of round 1."""
+    [round_1] = client.get("/report.json").get_json()["rounds"]
+    return round_1["same_org_pairs"]
+
+
+@pytest.mark.parametrize("policy, counted", [("avoid", 1), ("allow", 0)])
+def test_the_report_counts_a_pair_merged_into_one_organisation_later_as_same_organisation(
+    app, client, runner, board, policy, counted
+):
+    """Ann ("Leeds CC") and Ben ("Leeds City Council") were paired as two organisations; once an
+    organiser merges the names, the report's same-organisation pairs counts them, as its other
+    figures and its network go by the name now. The round card keeps what the draw knew. A round
+    drawn while organisers allowed such pairs bent no rule."""
+    _sign_up_everyone(app, client, board)
+    with app.app_context():
+        programme = current_programme()
+        programme.settings = {**(programme.settings or {}), "same_org": policy}
+        db.session.commit()
+    [seed, *_] = _paired_in_dry_runs(runner)
+    made = client.post("/api/rounds", json={"seed": str(seed)}, headers=as_member(board, ADMIN))
+    assert made.status_code == 201
+    drain(app)
+    assert (_same_org_pairs(client), _report_organisations(client)) == (0, 10)
+
+    listed = _by_name(_organisations(client, board))
+    merged = client.post(
+        f"/api/organisations/{listed['Leeds CC']['id']}/merge",
+        json={"into": listed["Leeds City Council"]["id"]},
+        headers=as_member(board, ADMIN),
+    )
+    assert merged.status_code == 200
+    assert (_same_org_pairs(client), _report_organisations(client)) == (counted, 9)
+    with app.app_context():
+        assert db.session.scalar(select(Round.bent)) == []
