@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.db import db, utcnow
-from app.models import Organisation, Person, current_programme
+from app.models import Organisation, Person, Round, current_programme
 from app.models.organisations import normalise
 from app.worker.jobs import run_timed_jobs
 from tests.signup_helpers import post_form, sign_up, signed_up_and_confirmed
@@ -297,3 +297,204 @@ def test_a_new_organisation_typed_by_two_people_at_once_is_one_organisation(
         ).all()
         person = db.session.scalar(select(Person).where(Person.email == "ann@example.org"))
         assert len(rows) == 1 and person.organisation == "Quarry Bank Trust"
+
+
+def _merge_while_another_organiser_merges(app, client, board, monkeypatch, ours, theirs):
+    """Post our merge (org, into) as a board admin; just after it has checked the names, and
+    before it writes, another organiser's merge (org, into) is made and committed. Return our
+    answer and {name: canonical name} as stored after both."""
+    import threading
+
+    import app.people.organisations as organisations
+
+    real_serialise, raced = organisations._serialise, []
+
+    def serialise_after_the_other_merge(programme):
+        if not raced:
+            raced.append(True)
+            thread = threading.Thread(target=merge_in_own_context)
+            thread.start()
+            thread.join()
+        return real_serialise(programme)
+
+    def merge_in_own_context():
+        with app.app_context():
+            organisations.merge(current_programme(), *theirs)
+            db.session.commit()
+
+    monkeypatch.setattr(organisations, "_serialise", serialise_after_the_other_merge)
+    org_id, into = ours
+    answer = client.post(
+        f"/api/organisations/{org_id}/merge", json={"into": into}, headers=as_member(board, ADMIN)
+    )
+    assert raced
+    with app.app_context():
+        stored = {org.name: org.canonical.name for org in db.session.scalars(select(Organisation))}
+    return answer, stored
+
+
+def _kent_leeds_cc_and_leeds(client, board):
+    listed = _by_name(_organisations(client, board))
+    return [
+        listed[name]["id"] for name in ("Kent County Council", "Leeds CC", "Leeds City Council")
+    ]
+
+
+def test_two_organisers_merging_two_names_into_each_other_at_once_make_no_loop(
+    app, client, board, monkeypatch
+):
+    _sign_up_everyone(app, client, board)
+    _, leeds_cc, leeds = _kent_leeds_cc_and_leeds(client, board)
+    answer, stored = _merge_while_another_organiser_merges(
+        app, client, board, monkeypatch, ours=(leeds_cc, leeds), theirs=(leeds, leeds_cc)
+    )
+    assert answer.status_code == 409 and answer.get_json()["error"]["code"] == "changed"
+    assert stored["Leeds City Council"] == stored["Leeds CC"] == "Leeds CC"
+    listed = _by_name(_organisations(client, board))
+    assert listed["Leeds CC"]["people"] == 2 and "Leeds City Council" not in listed
+
+
+def test_a_merge_into_a_name_another_organiser_merges_at_that_moment_makes_no_chain(
+    app, client, board, monkeypatch
+):
+    _sign_up_everyone(app, client, board)
+    kent, leeds_cc, leeds = _kent_leeds_cc_and_leeds(client, board)
+    answer, stored = _merge_while_another_organiser_merges(
+        app, client, board, monkeypatch, ours=(leeds_cc, leeds), theirs=(leeds, kent)
+    )
+    assert answer.status_code == 409 and answer.get_json()["error"]["code"] == "changed"
+    assert stored["Leeds City Council"] == "Kent County Council"
+    assert stored["Leeds CC"] == "Leeds CC"
+    # Asked again, the merge goes to where the name now stands for: one level, never a chain.
+    again = client.post(
+        f"/api/organisations/{leeds_cc}/merge",
+        json={"into": leeds},
+        headers=as_member(board, ADMIN),
+    )
+    assert again.status_code == 200
+    kent_now = _by_name(again.get_json()["organisations"])["Kent County Council"]
+    assert [alias["name"] for alias in kent_now["aliases"]] == ["Leeds CC", "Leeds City Council"]
+    assert kent_now["people"] == 3
+
+
+def test_a_name_merged_while_another_organiser_merges_into_it_takes_that_name_along(
+    app, client, board, monkeypatch
+):
+    _sign_up_everyone(app, client, board)
+    kent, leeds_cc, leeds = _kent_leeds_cc_and_leeds(client, board)
+    answer, stored = _merge_while_another_organiser_merges(
+        app, client, board, monkeypatch, ours=(leeds, kent), theirs=(leeds_cc, leeds)
+    )
+    assert answer.status_code == 200
+    assert stored["Leeds CC"] == stored["Leeds City Council"] == "Kent County Council"
+
+
+def _offered(client):
+    """Return the names the public sign-up form offers (its datalist)."""
+    page = client.get("/signup").get_data(as_text=True)
+    listed = page.split('<datalist id="organisation-list">')[1].split("</datalist>")[0]
+    return set(re.findall(r'<option value="([^"]*)">', listed))
+
+
+def test_a_merge_makes_a_name_public_only_once_five_people_gave_it_or_its_aliases(
+    app, client, board
+):
+    typed = ["Quarry Bank Trust"] * 3 + ["Quarry Bank", "QB Trust"]
+    for n, organisation in enumerate(typed):
+        signed_up_and_confirmed(
+            app, client, board, email=f"quarry{n}@example.org", organisation=organisation
+        )
+    listed = _by_name(_organisations(client, board))
+    admin = as_member(board, ADMIN)
+    trust = listed["Quarry Bank Trust"]["id"]
+    merged = client.post(
+        f"/api/organisations/{listed['Quarry Bank']['id']}/merge",
+        json={"into": trust},
+        headers=admin,
+    )
+    assert merged.status_code == 200
+    # Four people: an organiser's merge alone does not make a name public.
+    assert not {"Quarry Bank Trust", "Quarry Bank", "QB Trust"} & _offered(client)
+    client.post(
+        f"/api/organisations/{listed['QB Trust']['id']}/merge", json={"into": trust}, headers=admin
+    )
+    # Five, as the report needs to name it: the organisation's name is offered, never an alias.
+    offered = _offered(client)
+    assert "Quarry Bank Trust" in offered and not {"Quarry Bank", "QB Trust"} & offered
+    client.post(f"/api/organisations/{listed['QB Trust']['id']}/unmerge", headers=admin)
+    assert "Quarry Bank Trust" not in _offered(client)
+
+
+def test_a_sign_up_whose_organisation_is_forgotten_meanwhile_stores_it_again(
+    app, client, board, monkeypatch
+):
+    """Ada's sign-up finds "Quarry Bank Trust", which only a stranger's unconfirmed sign-up gave,
+    just as the erasure job erases that sign-up and forgets the name: her sign-up stores the name
+    again on a second pass instead of failing or pointing at a deleted row."""
+    import threading
+
+    import app.models.people as people_model
+
+    sign_up(client, email="stranger@example.org", organisation="Quarry Bank Trust")
+    real_resolve, raced = people_model.resolve, []
+
+    def resolve_while_the_erasure_forgets_it(programme_id, text):
+        found = real_resolve(programme_id, text)
+        if not raced and found is not None and found.id is not None:
+            raced.append(found.id)
+            thread = threading.Thread(target=erase_the_stranger)
+            thread.start()
+            thread.join()
+        return found
+
+    def erase_the_stranger():
+        with app.app_context():
+            assert run_timed_jobs(now=utcnow() + timedelta(days=31)) == {"unconfirmed erased": 1}
+            raced.append(db.session.get(Organisation, raced[0]))
+
+    monkeypatch.setattr(people_model, "resolve", resolve_while_the_erasure_forgets_it)
+    answer = sign_up(client, email="ada@example.org", organisation="quarry bank trust")
+    assert answer.status_code == 200 and "Check your email" in answer.get_data(as_text=True)
+    assert raced[1] is None  # the name was forgotten between Ada's look-up and her write
+    with app.app_context():
+        person = db.session.scalar(select(Person).where(Person.email == "ada@example.org"))
+        assert person.organisation_record is not None
+        assert person.organisation == "quarry bank trust"
+        assert db.session.scalar(select(func.count()).select_from(Organisation)) == 1
+
+
+def _same_org_pairs(client):
+    """Return the report's same-organisation pairs of round 1."""
+    [round_1] = client.get("/report.json").get_json()["rounds"]
+    return round_1["same_org_pairs"]
+
+
+@pytest.mark.parametrize("policy, counted", [("avoid", 1), ("allow", 0)])
+def test_the_report_counts_a_pair_merged_into_one_organisation_later_as_same_organisation(
+    app, client, runner, board, policy, counted
+):
+    """Ann ("Leeds CC") and Ben ("Leeds City Council") were paired as two organisations; once an
+    organiser merges the names, the report's same-organisation pairs counts them, as its other
+    figures and its network go by the name now. The round card keeps what the draw knew. A round
+    drawn while organisers allowed such pairs bent no rule."""
+    _sign_up_everyone(app, client, board)
+    with app.app_context():
+        programme = current_programme()
+        programme.settings = {**(programme.settings or {}), "same_org": policy}
+        db.session.commit()
+    [seed, *_] = _paired_in_dry_runs(runner)
+    made = client.post("/api/rounds", json={"seed": str(seed)}, headers=as_member(board, ADMIN))
+    assert made.status_code == 201
+    drain(app)
+    assert (_same_org_pairs(client), _report_organisations(client)) == (0, 10)
+
+    listed = _by_name(_organisations(client, board))
+    merged = client.post(
+        f"/api/organisations/{listed['Leeds CC']['id']}/merge",
+        json={"into": listed["Leeds City Council"]["id"]},
+        headers=as_member(board, ADMIN),
+    )
+    assert merged.status_code == 200
+    assert (_same_org_pairs(client), _report_organisations(client)) == (counted, 9)
+    with app.app_context():
+        assert db.session.scalar(select(Round.bent)) == []

@@ -1,7 +1,9 @@
 """Plain words wherever people read (issue 15, acceptance 3): no page, no mail and no Power-Up
 page shows a date as digits (2026-12-30) or our own words for things ("seed", `LIST_*`), for
 people in every state a scheme puts them in: signing up, mid-round with earlier rounds,
-paused until a date, paused as quiet, changing address. Dates read "30 December 2026". The
+paused until a date, paused as quiet, changing address; and on every page a POST shows (form
+errors, what a form sends back, error pages): every page template is shown and checked.
+Dates read "30 December 2026". The
 round card keeps its seed line, so organisers can draw the same pairs again."""
 
 import os
@@ -13,9 +15,10 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from flask import template_rendered
+from flask import request, request_finished, template_rendered
 from playwright.sync_api import expect
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 
 import app as app_package
 from app.db import db, utcnow
@@ -37,7 +40,10 @@ ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 OUR_WORDS = re.compile(r"LIST_|\bseeds?\b", re.IGNORECASE)
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 LONG_DATE = re.compile(rf"\b\d{{1,2}} (?:{MONTHS}) \d{{4}}\b")
-MAIL_TEMPLATES = Path(app_package.__file__).parent / "templates" / "mail"
+TEMPLATES = Path(app_package.__file__).parent / "templates"
+MAIL_TEMPLATES = TEMPLATES / "mail"
+# What a template names with extends, include, import or from: parts of pages, not pages.
+PART_OF = re.compile(r"""{%-?\s*(?:extends|include|import|from)\s+["']([^"']+)["']""")
 SEED_LINE = re.compile(r"^Seed: \d+$", re.MULTILINE)
 
 
@@ -199,9 +205,9 @@ def _tokens(app, person_id, round_id):
 
 
 def _every_page(app, client, person_id, round_id):
-    """Return {path: visible text} of every HTML page a GET of each URL rule gives, with one
-    person's links (and a missing page); SAMPLES, shared with the security test, must name
-    every rule."""
+    """Return (tokens, {path: visible text}) of every HTML page a GET of each URL rule gives,
+    with one person's links (and a missing page); SAMPLES, shared with the security test, must
+    name every rule."""
     tokens, missing, pages = _tokens(app, person_id, round_id), [], {}
     for rule in app.url_map.iter_rules():
         if rule.rule not in SAMPLES:
@@ -216,17 +222,88 @@ def _every_page(app, client, person_id, round_id):
     return tokens, pages
 
 
-def test_no_page_mail_or_card_shows_a_digits_date_or_our_words(app, client, runner, board):
-    rendered = []
+def page_templates():
+    """Return every template that is a page of its own: all but mails and the parts pages are
+    made of (the layout, macros, and what a page includes), which are checked within them."""
+    names = {str(path.relative_to(TEMPLATES)) for path in TEMPLATES.rglob("*.html")}
+    parts = {part for name in names for part in PART_OF.findall((TEMPLATES / name).read_text())}
+    return {name for name in names if not name.startswith("mail/")} - parts
+
+
+def _pages_only_after_a_post(app, client, monkeypatch, tokens):
+    """Show the pages a GET never gives: each form's errors and what a form sends back, pages
+    for links that open nothing, and the error pages (an expired form, too many posts, a
+    database that stays busy, a crash)."""
+    me = f"/me/{tokens['manage']}"
+    assert post_form(client, "/signup", name="", email="not an address").status_code == 400
+    assert post_form(client, me + "/details", name="", email="no").status_code == 400
+    assert post_form(client, me + "/pause", **{"until-day": "31", "until-month": "2"}).status_code
+    assert post_form(client, me + "/never-pair", page=me, address="not an address").status_code
+    output = f"/me/{tokens['output']}/output"
+    assert post_form(client, output, url="not a link").status_code == 400
+    added = post_form(client, output, url="https://example.org/weeknote-3")
+    assert added.status_code == 200
+    check_in = f"/me/{tokens['checkin']}/checkin"
+    assert post_form(client, check_in, learned="Plenty", challenged="3").status_code == 200
+    assert post_form(client, f"/me/{tokens['back']}/back").status_code == 200
+    # Links that open nothing: a made-up one, and an address change already used.
+    assert client.get("/me/not-a-link").status_code == 400
+    assert client.get(f"/me/{tokens['used_email_change']}/email").status_code == 400
+    assert client.get(f"/me/{tokens['taken_email_change']}/email").status_code == 400
+
+    assert client.post("/signup", data={"name": "No Token"}).status_code == 400  # form expired
+    app.config["SIGNUP_RATE_LIMIT"] = "1 per day"
+    post_form(client, "/signup", name="")
+    assert post_form(client, "/signup", name="").status_code == 429
+    app.config["SIGNUP_RATE_LIMIT"] = "1000 per minute"
+
+    def busy(programme):
+        raise OperationalError("SELECT", {}, Exception("database is locked"))
+
+    monkeypatch.setattr("app.signup.views.offered", busy)
+    assert client.get("/signup").status_code == 503
+
+    def crash(programme):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr("app.signup.views.offered", crash)
+    monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)
+    assert client.get("/signup").status_code == 500
+
+
+def test_no_page_mail_or_card_shows_a_digits_date_or_our_words(
+    app, client, runner, board, monkeypatch, roomy
+):
+    rendered, served = [], []
+    monkeypatch.setitem(app.config, "PARTICIPANT_RATE_LIMIT", "1000 per minute")
 
     def note(sender, template, context, **extra):
         rendered.append(template.name)
 
+    def keep(sender, response, **extra):
+        if response.mimetype == "text/html":
+            where = f"page {request.method} {request.path} ({response.status_code})"
+            served.append((where, visible_text(response.get_data(as_text=True))))
+
     template_rendered.connect(note, app)
+    request_finished.connect(keep, app)
     try:
-        people, dry_run = _a_scheme_in_its_third_round(app, client, runner, board)
+        found = _everything_people_read(app, client, runner, board, monkeypatch, rendered)
     finally:
         template_rendered.disconnect(note, app)
+        request_finished.disconnect(keep, app)
+    # Every page template was shown, after a GET or a POST, and every page shown was checked.
+    pages = {name for name in rendered if not name.startswith("mail/")}
+    assert pages == page_templates()
+    for where, text in served:
+        found += problems(where, text)
+    assert not found, "\n".join(found)
+
+
+def _everything_people_read(app, client, runner, board, monkeypatch, rendered):
+    """Live through a scheme, show every page, and check every mail and card; return the
+    problems found so far (the pages shown are checked by the caller)."""
+    people, dry_run = _a_scheme_in_its_third_round(app, client, runner, board)
 
     # Every mail template was sent, so none is left out of the check below.
     sent = {name for name in rendered if name.startswith("mail/")}
@@ -241,12 +318,24 @@ def test_no_page_mail_or_card_shows_a_digits_date_or_our_words(app, client, runn
 
     with app.app_context():
         round_id = db.session.scalar(select(Round.id).where(Round.number == 3))
-    own_page = {}
+    own_page, tokens_of = {}, {}
     for state, person_id in people.items():
-        tokens, pages = _every_page(app, client, person_id, round_id)
-        for path, text in pages.items():
-            found += problems(f"page {path} ({state})", text)
-        own_page[state] = pages[f"/me/{tokens['manage']}"]
+        tokens_of[state], pages = _every_page(app, client, person_id, round_id)
+        own_page[state] = pages[f"/me/{tokens_of[state]['manage']}"]
+    with app.app_context():
+        person = db.session.get(Person, people["mid-round"])
+        other = db.session.scalar(
+            select(Person.email).where(Person.id != person.id, Person.status == "active")
+        )
+        tokens_of["mid-round"] |= {
+            "used_email_change": make_token(
+                person.id, "email_change", e="new.address@example.org", o="0" * 16
+            ),
+            "taken_email_change": make_token(
+                person.id, "email_change", e=other, o=email_fingerprint(person.email)
+            ),
+        }
+    _pages_only_after_a_post(app, client, monkeypatch, tokens_of["mid-round"])
 
     # The CLI organisers use (it keeps --seed, its own word), and every card on the board but
     # the round card's seed line.
@@ -255,11 +344,11 @@ def test_no_page_mail_or_card_shows_a_digits_date_or_our_words(app, client, runn
         text = card["name"] + "\n" + SEED_LINE.sub("", card["desc"])
         found += problems(f"card {card['name']!r}", text)
     card = round_card(app, board)
-    assert not found, "\n".join(found)
     # The dates are there, in words: meet by (twice) and earlier rounds; paused until.
     assert len(LONG_DATE.findall(own_page["mid-round"])) >= 4
     assert re.search("until " + LONG_DATE.pattern, own_page["paused"])
     assert LONG_DATE.search(card["name"]) and SEED_LINE.search(card["desc"])
+    return found
 
 
 def test_a_flash_after_pausing_says_the_date_in_words(app, client, board):

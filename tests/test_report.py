@@ -109,7 +109,14 @@ def expected(h):
             "organisation_types": len({organisation_type(orgs[p]) for p in people}),
             "organisation_pairs": len(org_pairs),
             "repeat_pairs": sum(x["bent"].get("no_repeat", 0) for x in rounds),
-            "same_org_pairs": sum(x["bent"].get("different_org", 0) for x in rounds),
+            # By the organisations' names now, not the draw's record: a merge counts back.
+            "same_org_pairs": sum(
+                orgs[a] == orgs[b]
+                for x in rounds
+                for g in x["groups"]
+                for n, a in enumerate(g)
+                for b in g[n + 1 :]
+            ),
             "sit_outs": sum(1 for x in rounds if x["sit_out"]),
             **_count_figures(h, places),
         }

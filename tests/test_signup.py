@@ -130,22 +130,28 @@ def test_the_form_can_be_prefilled_from_a_link_but_never_agrees_for_the_person(c
     assert "checked" not in page.split('id="consent"')[1].split(">")[0]
 
 
-def test_a_typed_organisation_is_suggested_once_two_confirmed_people_gave_it_never_before(
+def test_a_typed_organisation_is_suggested_once_five_confirmed_people_gave_it_never_before(
     app, client, board, roomy
 ):
+    """The public form names an organisation people typed only when the public report would:
+    from 5 people who confirmed."""
+
     def offered():
         page = client.get("/signup").get_data(as_text=True)
         return page.split('<datalist id="organisation-list">')[1].split("</datalist>")[0]
 
-    signed_up_and_confirmed(app, client, board)
-    sign_up(client, email="mallory@example.org", organisation="Spam Ltd")
-    sign_up(client, email="mallory2@example.org", organisation="spam ltd.")
-    # One person's own words, and strangers' unconfirmed typing, are never offered to others.
+    for n in range(5):
+        sign_up(client, email=f"mallory{n}@example.org", organisation="Spam Ltd")
+    for n, typed in enumerate(["Analytical Council", *["analytical council"] * 3]):
+        signed_up_and_confirmed(
+            app, client, board, email=f"analyst{n}@example.org", organisation=typed
+        )
+    # A few people's own words, and strangers' unconfirmed typing, are never offered to others.
     assert "Analytical" not in offered() and "Spam" not in offered()
     # The seed list's official names are offered to everyone.
     assert '<option value="Leeds City Council">' in offered()
     signed_up_and_confirmed(
-        app, client, board, email="grace@example.org", organisation="analytical council"
+        app, client, board, email="grace@example.org", organisation="Analytical  Council."
     )
     assert '<option value="Analytical Council">' in offered() and "Spam" not in offered()
 

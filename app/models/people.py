@@ -15,6 +15,7 @@ from sqlalchemy import (
     func,
     select,
 )
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, Session, aliased, mapped_column, relationship
 from sqlalchemy.sql import false
@@ -132,6 +133,27 @@ def _resolve_organisations(session, flush_context, instances):
         if isinstance(person, Person) and getattr(person, "_organisation_unresolved", False):
             person._organisation_unresolved = False
             person.organisation_record = resolve(person.programme_id, person.organisation_typed)
+
+
+@event.listens_for(Session, "after_flush")
+def _check_organisations_exist(session, flush_context):
+    """On SQLite, which does not check foreign keys here, fail a flush that stored a person with
+    an organisation deleted meanwhile (the erasure job forgets names only unconfirmed sign-ups
+    gave), as PostgreSQL's foreign key does: the callers' second pass resolves the name again.
+    The flush holds SQLite's write lock, so nothing can delete the row after this check."""
+    if session.get_bind().dialect.name != "sqlite":
+        return
+    ids = {
+        person.organisation_id
+        for person in (*session.new, *session.dirty)
+        if isinstance(person, Person) and person.organisation_id is not None
+    }
+    if not ids:
+        return
+    found = session.connection().scalars(select(Organisation.id).where(Organisation.id.in_(ids)))
+    if missing := ids - set(found):
+        orig = LookupError(f"organisations {sorted(missing)} were deleted meanwhile")
+        raise IntegrityError("organisation of a person", None, orig)
 
 
 def person_for_card(programme, card_id):

@@ -3,22 +3,23 @@ organisation field suggests, the list organisers see, and merging a name into an
 (and undoing it), with the cards of the people concerned renamed through the outbox.
 
 What the forms offer is public (the sign-up page needs no link), so a name people typed is offered
-only once it is not one person's own words: when at least OFFER_AFTER people who confirmed gave
-it, or an organiser merged another name into it. A name only one person typed may be a typo, hold
-their own name, or give away that they take part; the seed list of local authorities is offered
-to everyone because it says nothing about who takes part.
+only when the public report would name it too: once at least OFFER_AFTER people who confirmed gave
+it (or names merged into it). A name only a few people typed may be a typo, hold someone's own
+name, or give away who takes part; an organiser's merge alone does not make it public. The seed
+list of local authorities is offered to everyone because it says nothing about who takes part.
 """
 
 from collections import Counter
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, exists, func, select, update
+from sqlalchemy.orm import aliased
 
 from app.db import db, utcnow
-from app.models import Organisation, Person
+from app.models import Organisation, Person, Programme
 from app.models.organisations import seed_names
 from app.people.cards import queue_refresh
 
-OFFER_AFTER = 2
+OFFER_AFTER = 5  # as many as the report needs to name one (app/report/publish.py THRESHOLD)
 CARD_STATUSES = ("active", "paused")  # people whose card is on the board
 
 
@@ -45,16 +46,15 @@ def _rows(programme):
 
 def offered(programme):
     """Return the names the organisation field suggests, sorted: the seed list, and the
-    programme's organisations that OFFER_AFTER confirmed people gave or names were merged into."""
+    programme's organisations that at least OFFER_AFTER confirmed people gave (counting the
+    people of the names merged into them)."""
     organisations, people = _rows(programme)
-    total, merged_into = Counter(), set()
+    total = Counter()
     for org in organisations.values():
         total[org.canonical.id] += people.get(org.id, 0)
-        if org.merged_into_id is not None:
-            merged_into.add(org.merged_into_id)
     names = set(seed_names())
     for org_id, org in organisations.items():
-        if org.merged_into_id is None and (total[org_id] >= OFFER_AFTER or org_id in merged_into):
+        if org.merged_into_id is None and total[org_id] >= OFFER_AFTER:
             names.add(org.name)
     return sorted(names, key=str.casefold)
 
@@ -90,9 +90,27 @@ def _organisation(programme, org_id):
     return org
 
 
+def _serialise(programme):
+    """Make merges and undos of a programme one at a time: on PostgreSQL the programme's row is
+    locked until the transaction ends (FOR NO KEY UPDATE, so sign-ups storing people and names
+    of the programme are not held up), and what follows reads what the last one committed. On
+    SQLite writers are one at a time anyway; the conditional UPDATEs below hold there too."""
+    query = select(Programme.id).where(Programme.id == programme.id)
+    db.session.execute(query.with_for_update(key_share=True))
+
+
+def _changed_meanwhile(org):
+    """The refusal when another organiser's merge or undo got there first."""
+    message = f"Another organiser changed {org.name} or where it goes meanwhile: look again first."
+    return OrganisationProblem("changed", message)
+
+
 def merge(programme, org_id, into_id):
     """Make an organisation (and the names merged into it) an alias of another; the people who
-    gave those names count as the other's from now on, and their cards are renamed."""
+    gave those names count as the other's from now on, and their cards are renamed.
+
+    Never a chain or a loop, even when two organisers merge at the same moment: the name must
+    still be unmerged and the target still canonical when the change is written."""
     org = _organisation(programme, org_id)
     target = _organisation(programme, into_id).canonical
     if org.merged_into_id is not None:
@@ -100,12 +118,28 @@ def merge(programme, org_id, into_id):
         raise OrganisationProblem("already_merged", message)
     if target.id == org.id:
         raise OrganisationProblem("same_organisation", "An organisation cannot merge into itself.")
-    moved = [org, *_aliases_of(org)]
+    _serialise(programme)  # what was read above may be stale by now: the UPDATE checks again
     now = utcnow()
-    for name in moved:
-        name.merged_into, name.merged_at = target, now
-    db.session.flush()
-    _rename_cards(programme, [name.id for name in moved])
+    canonical = aliased(Organisation)
+    target_canonical = exists().where(canonical.id == target.id, canonical.merged_into_id.is_(None))
+    claim = (
+        update(Organisation)
+        .where(Organisation.id == org.id, Organisation.merged_into_id.is_(None), target_canonical)
+        .values(merged_into_id=target.id, merged_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if db.session.execute(claim).rowcount != 1:
+        raise _changed_meanwhile(org)
+    moved = [org.id, *db.session.scalars(_aliases_of(org.id))]
+    follow = (
+        update(Organisation)
+        .where(Organisation.merged_into_id == org.id)
+        .values(merged_into_id=target.id, merged_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.execute(follow)
+    db.session.expire_all()  # the rows changed in SQL: read them again
+    _rename_cards(programme, moved)
 
 
 def unmerge(programme, org_id):
@@ -113,15 +147,22 @@ def unmerge(programme, org_id):
     org = _organisation(programme, org_id)
     if org.merged_into_id is None:
         raise OrganisationProblem("not_merged", f"{org.name} is not merged into another.")
-    org.merged_into, org.merged_at = None, None
-    db.session.flush()
+    _serialise(programme)
+    claim = (
+        update(Organisation)
+        .where(Organisation.id == org.id, Organisation.merged_into_id.is_not(None))
+        .values(merged_into_id=None, merged_at=None)
+        .execution_options(synchronize_session=False)
+    )
+    if db.session.execute(claim).rowcount != 1:
+        raise _changed_meanwhile(org)
+    db.session.expire_all()
     _rename_cards(programme, [org.id])
 
 
-def _aliases_of(org):
-    """Return the names merged into an organisation."""
-    query = select(Organisation).where(Organisation.merged_into_id == org.id)
-    return list(db.session.scalars(query))
+def _aliases_of(org_id):
+    """Return a query for the ids of the names merged into an organisation."""
+    return select(Organisation.id).where(Organisation.merged_into_id == org_id)
 
 
 def _rename_cards(programme, org_ids):
@@ -138,15 +179,24 @@ def _rename_cards(programme, org_ids):
 def forget_unused(programme):
     """Delete the programme's organisations nobody gave and nothing was merged into (what
     unconfirmed sign-ups typed, once they are erased); return how many. Aliases stay: they are
-    organisers' decisions, and resolve the name if it is typed again."""
-    used = select(Person.organisation_id).where(Person.organisation_id.is_not(None))
-    merged_into = select(Organisation.merged_into_id).where(
-        Organisation.merged_into_id.is_not(None)
-    )
-    unused = delete(Organisation).where(
+    organisers' decisions, and resolve the name if it is typed again.
+
+    A sign-up may have just resolved its name to one of these. On PostgreSQL the rows are locked
+    first (a sign-up storing a person who gave one waits for them, or has already finished), and
+    the DELETE, a statement of its own, checks again and keeps any name a person now gives; a
+    sign-up that found a name deleted meanwhile fails its foreign key and resolves it again
+    (app/models/people.py makes SQLite, which does not check foreign keys, fail it the same way).
+    """
+    alias = aliased(Organisation)
+    unused = (
         Organisation.programme_id == programme.id,
         Organisation.merged_into_id.is_(None),
-        Organisation.id.not_in(used),
-        Organisation.id.not_in(merged_into),
+        ~exists().where(Person.organisation_id == Organisation.id),
+        ~exists().where(alias.merged_into_id == Organisation.id),
     )
-    return db.session.execute(unused.execution_options(synchronize_session=False)).rowcount
+    candidates = select(Organisation.id).where(*unused).order_by(Organisation.id)
+    ids = list(db.session.scalars(candidates.with_for_update(of=Organisation)))
+    if not ids:
+        return 0
+    still_unused = delete(Organisation).where(Organisation.id.in_(ids), *unused)
+    return db.session.execute(still_unused.execution_options(synchronize_session=False)).rowcount

@@ -200,6 +200,7 @@ ORGANISATION_STATUSES = {
     "already_merged": 409,
     "same_organisation": 409,
     "not_merged": 409,
+    "changed": 409,
 }
 
 

@@ -9,13 +9,15 @@ from app.report.orgtypes import organisation_type
 
 
 class RoundRow(NamedTuple):
-    """A round as the report needs it: groups of person ids, who sat out, which rules bent."""
+    """A round as the report needs it: groups of person ids, who sat out, which rules bent when
+    it was drawn, and whether its draw avoided same-organisation pairs (the organisers' setting)."""
 
     number: int
     round_date: object
     groups: tuple
     sit_out: int | None = None
     bent: tuple = ()
+    avoid_same_org: bool = True
 
 
 class CheckInRow(NamedTuple):
@@ -48,8 +50,24 @@ def _org_pairs(groups, orgs):
 
 
 def _bent(round_, rule):
-    """Return how many pairs broke a rule in a round."""
+    """Return how many pairs broke a rule in a round, as recorded when it was drawn."""
     return sum(len(b["pairs"]) for b in round_.bent if b["rule"] == rule)
+
+
+def _same_org_pairs(round_, orgs):
+    """Return how many pairs in a round's groups (a trio has three) are of one organisation by
+    its canonical name now, so a merge counts in earlier rounds too, as every other figure does;
+    none when the round's draw allowed such pairs (no rule bent). The round card keeps what the
+    draw knew."""
+    if not round_.avoid_same_org:
+        return 0
+    return sum(
+        1
+        for group in round_.groups
+        for n, a in enumerate(group)
+        for b in group[n + 1 :]
+        if orgs[a] and orgs[a] == orgs[b]
+    )
 
 
 _NEW = {True: "new_connection_yes", False: "new_connection_no"}
@@ -94,7 +112,7 @@ def round_figures(round_, orgs, check_ins, outputs):
         "shared": len(days),
         "median_days_to_output": median(days.values()) if days else None,
         "repeat_pairs": _bent(round_, "no_repeat"),
-        "same_org_pairs": _bent(round_, "different_org"),
+        "same_org_pairs": _same_org_pairs(round_, orgs),
         "sit_outs": int(round_.sit_out is not None),
         # Kept (not published) so the all-rounds median is over every sharer, not of medians.
         "_days": list(days.values()),

@@ -39,6 +39,7 @@ def rounds(programme):
             groups=tuple(groups.get(r.id, ())),
             sit_out=r.odd_person_id if r.odd_role == "sit_out" else None,
             bent=tuple(r.bent or ()),
+            avoid_same_org=(r.policy or {}).get("same_org", "avoid") == "avoid",
         )
         for r in found
     ]
