@@ -177,7 +177,7 @@ class WindowBudget(Budget):
             self._not_before = max(self._not_before, now + pause)
 
     def waiting(self):
-        """Return {party: tickets waiting}, for tests and `doctor`."""
+        """Return {party: tickets waiting}: who waits for this budget, and how many."""
         with self._lock:
             return {party: len(queue) for party, queue in self._queues.items()}
 
