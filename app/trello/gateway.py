@@ -35,13 +35,15 @@ class TrelloGateway:
         rate_window=10.0,
         key_rate_limit=None,
         key_budget=None,
+        token_budget=None,
         clock=time.monotonic,
         sleep=time.sleep,
         backoff_base=0.5,
     ):
         """rate_limit is the token's requests per rate_window; key_rate_limit the API key's,
         by default Trello's ratio of three tokens' worth (300 to 100). key_budget is the
-        budget shared with other gateways on the key; by default this process's one."""
+        budget shared with other gateways on the key, by default this process's one;
+        token_budget the token's, by default the gateway's own (throttle.Budget, both)."""
         self.board_id, self._token, self._secrets = board_id, token, (api_key, token)
         if key_budget is None:
             key_limit = key_rate_limit or rate_limit * KEY_RATE_LIMIT // 100
@@ -52,6 +54,7 @@ class TrelloGateway:
             clock=clock,
             sleep=sleep,
             key_budget=key_budget,
+            token_budget=token_budget,
             party=digest(token),
         )
         self.session = TrelloSession(

@@ -3,9 +3,10 @@
 Trello allows each token 100 requests per 10 s and all the tokens of one API key 300 per 10 s
 together (developer.atlassian.com/cloud/trello/guides/rest-api/rate-limits). A gateway takes a
 place in its token's budget, then in its key's, which every gateway of the process on that key
-shares and grants round-robin between the tokens that have requests waiting, so one busy board
-cannot starve the others. Both budgets slow down further when Trello's x-rate-limit-* headers
-say little is left (another process or deployment uses them too) and after a 429 that names them.
+shares, granting places in turn to the tokens with requests waiting that hold less than their
+fair share, so one busy board cannot starve the others. Both budgets slow down further when
+Trello's x-rate-limit-* headers say little is left (another process or deployment uses them
+too); the key's also after a 429 that names it.
 
 A budget is the small interface `Budget` below; `WindowBudget` keeps one in this process.
 Sharing budgets across processes (issue 17) means another implementation of the same four
@@ -66,7 +67,8 @@ class Budget:
 
 
 class WindowBudget(Budget):
-    """A sliding window of requests shared by threads, granted round-robin between parties."""
+    """A sliding window of requests shared by threads, granted in turn and by fair share
+    between parties (boards' tokens); with one party, first come, first served."""
 
     def __init__(self, limit, window=10.0, *, clock=time.monotonic):
         # Headroom leaves room for calls this process cannot see (another process on the same
@@ -113,7 +115,9 @@ class WindowBudget(Budget):
             idle = sum(n for party, n in held.items() if party not in busy)
             level = (self.limit - idle) / len(busy)
             party = next((p for p in self._turns if held[p] < level), None)
-            if party is None:  # pragma: no cover - with room left, someone is under the level
+            if party is None:
+                # The room is kept for a busy board whose request is in flight and which holds
+                # less: it asks again as soon as it is answered (within a request's latency).
                 break
             self._turns.remove(party)
             queue = self._queues[party]
