@@ -145,7 +145,8 @@ def test_ten_boards_with_work_queued_each_get_a_fair_share_of_the_key():
 
 
 def test_without_turns_the_busy_board_would_take_more_than_its_share():
-    """The check above can fail: one budget per board (no shared key) lets the busy one run."""
+    """The check above can fail: with every board one party (first come, first served, no
+    fair share), the board with most threads takes most of the key."""
     clock = FakeClock()
     throttles = [Throttle(100, 10.0, clock=clock, sleep=clock.sleep) for _ in range(10)]
     key = WindowBudget(300, 10.0, clock=clock)
