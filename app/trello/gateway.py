@@ -9,7 +9,7 @@ from trello import TrelloClient
 from trello.exceptions import ResourceUnavailable
 
 from app.trello.http import TrelloError, TrelloSession, redact
-from app.trello.throttle import Throttle
+from app.trello.throttle import KEY_RATE_LIMIT, Throttle, digest, shared_key_budget
 
 __all__ = ["TrelloError", "TrelloGateway", "get_gateway"]
 
@@ -33,12 +33,30 @@ class TrelloGateway:
         max_retries=5,
         rate_limit=100,
         rate_window=10.0,
+        key_rate_limit=None,
+        key_budget=None,
+        token_budget=None,
         clock=time.monotonic,
         sleep=time.sleep,
         backoff_base=0.5,
     ):
+        """rate_limit is the token's requests per rate_window; key_rate_limit the API key's,
+        by default Trello's ratio of three tokens' worth (300 to 100). key_budget is the
+        budget shared with other gateways on the key, by default this process's one;
+        token_budget the token's, by default the gateway's own (throttle.Budget, both)."""
         self.board_id, self._token, self._secrets = board_id, token, (api_key, token)
-        self.throttle = Throttle(rate_limit, rate_window, clock=clock, sleep=sleep)
+        if key_budget is None:
+            key_limit = key_rate_limit or rate_limit * KEY_RATE_LIMIT // 100
+            key_budget = shared_key_budget(api_key, key_limit, rate_window, clock=clock)
+        self.throttle = Throttle(
+            rate_limit,
+            rate_window,
+            clock=clock,
+            sleep=sleep,
+            key_budget=key_budget,
+            token_budget=token_budget,
+            party=digest(token),
+        )
         self.session = TrelloSession(
             base_url,
             self.throttle,

@@ -14,6 +14,8 @@ from urllib.parse import urlsplit
 import requests
 from urllib3.exceptions import NewConnectionError
 
+from app.trello.throttle import limit_error
+
 log = logging.getLogger("app.trello")
 
 # py-trello 0.20.1 hard-codes these: fetch_json uses the first, create_hook the second.
@@ -92,6 +94,14 @@ def query_not_body(params, data, headers):
             params.update({k: v for k, v in moved.items() if k not in params})
     headers = {k: v for k, v in (headers or {}).items() if k.lower() != "content-type"}
     return params, None, headers
+
+
+def _json_or_none(response):
+    """Return the answer's JSON, or None when it is not JSON (Trello often answers text)."""
+    try:
+        return response.json()
+    except ValueError:
+        return None
 
 
 class TrelloSession(requests.Session):
@@ -187,9 +197,11 @@ class TrelloSession(requests.Session):
             except TRANSPORT_ERRORS:
                 log.debug("%s %s -> no answer in %.3fs", method, path, time.monotonic() - started)
                 raise
-        self.throttle.observe(response.headers)
         if response.status_code == 429:
             self._count("rate_limited")
+            # The key's limit holds back every board on the key, not only this token.
+            self.throttle.rate_limited(limit_error(_json_or_none(response)))
+        self.throttle.observe(response.headers)
         log.debug(
             "%s %s -> %s in %.3fs", method, path, response.status_code, time.monotonic() - started
         )
