@@ -57,6 +57,7 @@ class _Table:
         # The other questions' tables that bound this one (set by hidden_cells).
         self.partners = ()
         self.free = set()
+        self._sums = (None, None)
 
     def _shown(self, cell):
         return cell not in self.hidden
@@ -69,18 +70,19 @@ class _Table:
         cap = self.cap if cap is None else cap
         if value < 0:
             return False
-        known = {cell: v for cell, v in self.value.items() if self._shown(cell)}
+        known, rows, sums = self._shown_sums()
+        known, rows, sums = dict(known), dict(rows), dict(sums)
         if fixed is not None:
             known[fixed] = value
+            if fixed[0] != "all":
+                rows[fixed[0]] -= value
+                sums[fixed[1]] += value
         for r in self.rounds:
             if (r, self.last) in known:
                 had = known[(r, self.last)]
                 if not floor.get(r, 0) <= had <= cap.get(r, had):
                     return False
         free = self.hidden - {fixed}
-        rows = {
-            r: self.total[r] - sum(known.get((r, k), 0) for k in self.keys) for r in self.rounds
-        }
         # A hidden no-answer cell with a floor holds at least that many: take them out first.
         lifted = 0
         for r, k in free:
@@ -89,7 +91,7 @@ class _Table:
                 lifted += floor[r]
         ends, pool = {}, self.total["all"]
         for k in self.keys:
-            below = sum(known.get((r, k), 0) for r in self.rounds)
+            below = sums[k]
             if k == self.last:
                 below += lifted
             if ("all", k) in known:
@@ -124,6 +126,19 @@ class _Table:
             if rows[r]:
                 supplies.append((rows[r], reach[r], edge))
         return _transportable(supplies, demand)
+
+    def _shown_sums(self):
+        """Return the shown cells, each round's people not in a shown cell, and each answer's
+        shown rounds' sum (kept while the hidden cells stay the same)."""
+        signature = frozenset(self.hidden)
+        if self._sums[0] != signature:
+            known = {cell: v for cell, v in self.value.items() if self._shown(cell)}
+            rows = {
+                r: self.total[r] - sum(known.get((r, k), 0) for k in self.keys) for r in self.rounds
+            }
+            sums = {k: sum(known.get((r, k), 0) for r in self.rounds) for k in self.keys}
+            self._sums = (signature, (known, rows, sums))
+        return self._sums[1]
 
     def fixed(self, cell):
         """Tell whether a hidden cell's value is the only one the shown figures allow, as far as
