@@ -9,7 +9,17 @@ number from 0 up; the published relations are equations with coefficients +1 and
   people_in_groups;
 - each count's all-rounds figure is the sum of its rounds' figures;
 - a published percentage of a hidden count, with its base, pins the count (the whole numbers
-  that round to that percentage: when only one does, it is an equation).
+  that round to that percentage: when only one does, it is an equation); the new-connection rate
+  is of yes and no together, whose sum is people in groups less that question's no answer, and a
+  rate with nothing to measure says that sum is 0;
+- the three questions bound each other: someone who gave no check-in gave no rating and no
+  new-connection answer either, so in each column `no_answer` is at most `challenged_no_answer`
+  and at most `new_connection_no_answer` (inequalities, which the bounds propagation tightens
+  one way only). Nothing else ties them (a person who checked in may skip either question), so these
+  with the equalities above are every relation between the private cells.
+
+Upper bounds (no cell above its column's people in groups) follow from the equations and the
+unknowns being non-negative.
 
 A hidden cell is disclosed when every whole-number solution gives it the same value. That is
 decided exactly: search (bounds propagation, then splitting a domain in two, depth first) for a
@@ -47,13 +57,17 @@ class System:
 
     def __init__(self):
         self.bounds, self.equations = {}, []
+        # A known solution (the true figures): the search looks near it first, which finds a
+        # solution quickly when there is one; it changes nothing about what is found.
+        self.hint = {}
 
     def unknown(self, name, high):
         self.bounds.setdefault(name, (0, high))
 
-    def equation(self, terms, constant):
-        """Add sum(c * x for x, c in terms) + (known parts moved to constant) = constant."""
-        self.equations.append((tuple(terms), constant))
+    def equation(self, terms, constant, exact=True):
+        """Add sum(c * x for x, c in terms) + (known parts moved to constant) = constant (or,
+        not exact, <= constant)."""
+        self.equations.append((tuple(terms), constant, exact))
 
     def _propagate(self, bounds):
         """Tighten bounds until nothing changes; return them, or None when no solution is left."""
@@ -61,19 +75,20 @@ class System:
         changed = True
         while changed:
             changed = False
-            for terms, constant in self.equations:
+            for terms, constant, exact in self.equations:
                 # The least and most the whole left side can be; each unknown's share taken out.
                 low = sum(c * bounds[x][0 if c > 0 else 1] for x, c in terms)
                 high = sum(c * bounds[x][1 if c > 0 else 0] for x, c in terms)
-                if low > constant or high < constant:
+                if low > constant or (exact and high < constant):
                     return None
                 for name, coefficient in terms:
                     lo, hi = bounds[name]
                     own_low = coefficient * (lo if coefficient > 0 else hi)
                     own_high = coefficient * (hi if coefficient > 0 else lo)
-                    # coefficient * x lies within constant - (rest's most .. rest's least)
-                    a = constant - (high - own_high)
+                    # coefficient * x lies within constant - (rest's most .. rest's least); an
+                    # inequality gives only the upper end
                     b = constant - (low - own_low)
+                    a = constant - (high - own_high) if exact else own_low
                     if coefficient < 0:
                         a, b = -b, -a
                     new = (max(lo, a), min(hi, b))
@@ -96,14 +111,20 @@ class System:
         if not open_:
             return all(
                 sum(c * bounds[x][0] for x, c in terms) == constant
-                for terms, constant in self.equations
+                for terms, constant, exact in self.equations
+                if exact
+            ) and all(
+                sum(c * bounds[x][0] for x, c in terms) <= constant
+                for terms, constant, exact in self.equations
+                if not exact
             )
         _, name = min(open_)
         lo, hi = bounds[name]
         middle = (lo + hi) // 2
-        return self.solvable({**bounds, name: (lo, middle)}, budget) or self.solvable(
-            {**bounds, name: (middle + 1, hi)}, budget
-        )
+        halves = [(lo, middle), (middle + 1, hi)]
+        if self.hint.get(name, lo) > middle:
+            halves.reverse()
+        return any(self.solvable({**bounds, name: half}, budget) for half in halves)
 
     def recovered(self, name, true_value):
         """Tell whether every solution gives the unknown its true value."""
@@ -145,7 +166,8 @@ def build_system(published, columns, families=FAMILIES):
             return name, None
         return None, int(value[cell])
 
-    def add(plus, minus, constant=0):
+    def add(plus, minus, constant=0, at_most=False):
+        """Add sum(plus) - sum(minus) = constant (or <= constant when at_most)."""
         terms, rest = [], constant
         for sign, cells in ((1, plus), (-1, minus)):
             for cell in cells:
@@ -155,11 +177,15 @@ def build_system(published, columns, families=FAMILIES):
                 else:
                     terms.append((name, sign))
         if terms:
-            system.equation(terms, rest)
+            system.equation(terms, rest, exact=not at_most)
 
     for column in columns:
         for family in families:
             add([(column, k) for k in family], [(column, "people_in_groups")])
+    if all(family in families for family in (ANSWERS, CHALLENGE, NEW)):
+        for column in columns:
+            for other in ("challenged_no_answer", "new_connection_no_answer"):
+                add([(column, "no_answer")], [(column, other)], at_most=True)
     if "all" in columns:
         for key in SUMMED:
             if ("all", key) in published and all((r, key) in published for r in rounds):
@@ -177,6 +203,20 @@ def build_system(published, columns, families=FAMILIES):
             value.get((column, "new_connection_yes")),
             value.get((column, "new_connection_no")),
         )
+        answered = [(column, "new_connection_yes"), (column, "new_connection_no")]
+        if (column, "new_connection_pct") in published and pct is None and None in (yes, no):
+            if not is_hidden(published[(column, "new_connection_pct")]):
+                add(answered, [])  # nothing to measure: nobody answered yes or no
+        if pct is not None and yes is None and no is None:
+            # yes and no both hidden: the rate pins yes when their sum is known (people in
+            # groups less the question's no answer); otherwise it is a relation this search
+            # cannot write, so it says so rather than miss it.
+            rest = value.get((column, "new_connection_no_answer"))
+            if base is None or rest is None:
+                raise NotImplementedError(f"a shown new-connection rate in {column} over hidden")
+            fits = _pinned_by_rate(pct, int(base - rest), top)
+            if len(fits) == 1:
+                add([(column, "new_connection_yes")], [], fits[0])
         if pct is not None and (yes is None) != (no is None):
             known = int(yes if yes is not None else no)
             other = "new_connection_no" if yes is not None else "new_connection_yes"
@@ -195,6 +235,7 @@ def recovered_cells(published, columns, truth, families=FAMILIES):
     """Return the hidden private cells whose true value the published figures force."""
     system, names = build_system(published, columns, families)
     true = {name: (truth[cell], truth[cell]) for name, cell in names.items()}
+    system.hint = {name: truth[cell] for name, cell in names.items()}
     assert system.solvable(true, count()), "the relations do not hold for the true figures"
     found = []
     for name, cell in names.items():
