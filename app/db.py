@@ -9,7 +9,7 @@ from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from app.redact import request_route
 
@@ -24,6 +24,19 @@ NAMING = {
 
 db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING))
 migrate = Migrate(render_as_batch=True, compare_type=True)
+
+
+def once_more_on_conflict(work):
+    """Run work() (it writes, then flushes or commits) and return what it returns. When it meets
+    a row another request stored at the same moment, roll back and run it once more: the
+    second pass finds that row and uses it."""
+    for attempt in range(2):
+        try:
+            return work()
+        except IntegrityError:
+            db.session.rollback()
+            if attempt:
+                raise
 
 
 def utcnow():

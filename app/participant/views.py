@@ -3,9 +3,8 @@ details (a new address confirms first), leave."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
-from sqlalchemy.exc import IntegrityError
 
-from app.db import db, utcnow
+from app.db import db, once_more_on_conflict, utcnow
 from app.models import current_programme
 from app.participant.forms import CHANGE_ORDER, ChangeDetailsForm, PauseForm
 from app.participant.page import render_overview
@@ -39,19 +38,17 @@ def overview(token):
     return render_overview(person_from_link(token, "manage"), token)
 
 
-def _change_details(programme, person, token, changes):
+def _change_details(programme, token, changes):
     """Store the changes; return the person as stored. A new organisation typed by someone
     else at the same moment is theirs: the second pass finds it."""
-    for attempt in range(2):
-        try:
-            lifecycle.change_details(programme, person, changes)
-            db.session.flush()
-            return person
-        except IntegrityError:
-            db.session.rollback()
-            if attempt:
-                raise
-            person = participant_of(token)
+
+    def once():
+        person = participant_of(token)
+        lifecycle.change_details(programme, person, changes)
+        db.session.flush()
+        return person
+
+    return once_more_on_conflict(once)
 
 
 @bp.route("/<token>/details", methods=["GET", "POST"])
@@ -71,7 +68,7 @@ def details(token):
             changes["skype"] = None  # no longer offered: kept until its owner deletes it
         new_email = changes.pop("email")
         programme = current_programme()
-        person = _change_details(programme, person, token, changes)
+        person = _change_details(programme, token, changes)
         if new_email == person.email:
             return done(token, "Your details have been changed")
         email_change.request_change(programme, person, new_email)

@@ -1,8 +1,6 @@
 """Sign-ups from the public form: a pending person and a confirmation mail, never a second one."""
 
-from sqlalchemy.exc import IntegrityError
-
-from app.db import db, utcnow
+from app.db import db, once_more_on_conflict, utcnow
 from app.links import confirm_url
 from app.models import Person, person_by_email
 from app.people.lifecycle import activate
@@ -14,16 +12,14 @@ ALREADY = "You are already signed up to UnMentoring"
 
 def register(programme, details):
     """Record a sign-up and mail the address; the outcome is never shown to the submitter."""
-    for attempt in range(2):
-        try:
-            _register_once(programme, details)
-            db.session.commit()
-            return
-        except IntegrityError:
-            # The same address was signed up at the same moment; the second pass finds it.
-            db.session.rollback()
-            if attempt:
-                raise
+
+    def once():
+        # An address, or a new organisation, that another sign-up stored at the same moment
+        # is found by the second pass.
+        _register_once(programme, details)
+        db.session.commit()
+
+    once_more_on_conflict(once)
 
 
 def _register_once(programme, details):
