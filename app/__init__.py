@@ -4,6 +4,7 @@ import logging
 import os
 import secrets
 
+from cryptography.fernet import Fernet
 from flask import Flask, request
 
 from app import redact
@@ -20,14 +21,14 @@ class UnMentoring(Flask):
         self.logger.error("Exception on %s [%s]", route, request.method, exc_info=exc_info)
 
 
-def _secret_key(instance_path):
-    """Return a stable random key kept under instance/ when SECRET_KEY is not set."""
-    path = os.path.join(instance_path, "secret_key")
+def _secret_key(instance_path, name="secret_key", make=lambda: secrets.token_urlsafe(48)):
+    """Return a stable random key kept under instance/ when its setting is not set."""
+    path = os.path.join(instance_path, name)
     if not os.path.exists(path):
         # Created with 0600 so only the service account can read it.
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as handle:
-            handle.write(secrets.token_urlsafe(48))
+            handle.write(make())
     with open(path) as handle:
         return handle.read().strip()
 
@@ -42,6 +43,10 @@ def create_app(test_config=None):
     os.makedirs(app.instance_path, exist_ok=True)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key(app.instance_path)
+    if not app.config.get("TOKEN_ENCRYPTION_KEY") and app.config.get("SANDBOX"):
+        # Sandbox boards' tokens only; a deployment sets its own key (`flask doctor` checks).
+        make = lambda: Fernet.generate_key().decode()  # noqa: E731
+        app.config["TOKEN_ENCRYPTION_KEY"] = _secret_key(app.instance_path, "token_key", make)
     logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO"))
     redact.install()
     # urllib3 logs every URL at DEBUG, and Trello's key and token ride in the query string.

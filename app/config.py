@@ -50,6 +50,9 @@ class Config:
         self.DATABASE_URL = _env("DATABASE_URL")
         self.SECRET_KEY = _env("SECRET_KEY")
         # Keys being rotated out, comma-separated: links and sessions they signed still work.
+        # Fernet keys (comma-separated, the first encrypts) for boards' stored Trello tokens;
+        # in sandbox mode one is made and kept under instance/ when this is unset.
+        self.TOKEN_ENCRYPTION_KEY = _env("TOKEN_ENCRYPTION_KEY")
         self.SECRET_KEY_FALLBACKS = [k for k in _env("SECRET_KEY_FALLBACKS", "").split(",") if k]
         self.MAIL_URL = _env("MAIL_URL", "sandbox" if self.SANDBOX else None)
         self.MAIL_FROM = _env("MAIL_FROM", "UnMentoring <unmentoring@localhost>")

@@ -103,44 +103,49 @@ def read_token(token, purpose, max_age=None):
     return claims
 
 
-def external_url(endpoint, **values):
-    """Return the public URL of a route, outside any request (worker, CLI, webhook processing)."""
+def external_url(endpoint, programme=None, **values):
+    """Return the public URL of a route, outside any request (worker, CLI, webhook processing),
+    under the programme's pages (/p/<slug>/…; the first programme's have no prefix)."""
     path = current_app.url_map.bind("localhost").build(endpoint, values)
-    return current_app.config["PUBLIC_URL"] + path
+    prefix = programme.path_prefix if programme is not None else ""
+    return current_app.config["PUBLIC_URL"] + prefix + path
+
+
+def _personal(endpoint, person, purpose, **claims):
+    """Return a person's signed link, under their programme's pages: a link works only there."""
+    token = make_token(person.id, purpose, **claims)
+    return external_url(endpoint, person.programme, token=token)
 
 
 def manage_url(person):
     """Return the person's signed link to their own page."""
-    return external_url("participant.overview", token=make_token(person.id, "manage"))
+    return _personal("participant.overview", person, "manage")
 
 
 def leave_url(person):
     """Return the person's signed link to leave and have their details erased."""
-    return external_url("participant.leave", token=make_token(person.id, "manage"))
+    return _personal("participant.leave", person, "manage")
 
 
 def confirm_url(person):
     """Return the person's signed link that confirms their sign-up."""
-    return external_url("signup.confirm", token=make_token(person.id, "confirm"))
+    return _personal("signup.confirm", person, "confirm")
 
 
 def back_url(person):
     """Return the person's one-click link back into rounds after being paused as quiet."""
-    return external_url("followup.back", token=make_token(person.id, "back"))
+    return _personal("followup.back", person, "back")
 
 
 def output_url(person, round_):
     """Return the person's signed link to add their output for a round."""
-    token = make_token(person.id, "output", r=round_.id)
-    return external_url("followup.output_form", token=token)
+    return _personal("followup.output_form", person, "output", r=round_.id)
 
 
 def checkin_urls(person, round_):
     """Return {answer: signed one-click link} for a round's check-in."""
     return {
-        answer: external_url(
-            "followup.check_in", token=make_token(person.id, "checkin", r=round_.id, a=answer)
-        )
+        answer: _personal("followup.check_in", person, "checkin", r=round_.id, a=answer)
         for answer in ANSWER_KEYS
     }
 
@@ -148,5 +153,5 @@ def checkin_urls(person, round_):
 def confirm_email_url(person, new_email):
     """Return the signed link, mailed to a new address, that makes it the person's address; it
     stops working once their address is no longer the one it was made for."""
-    token = make_token(person.id, "email_change", e=new_email, o=email_fingerprint(person.email))
-    return external_url("email_change.confirm", token=token)
+    fingerprint = email_fingerprint(person.email)
+    return _personal("email_change.confirm", person, "email_change", e=new_email, o=fingerprint)

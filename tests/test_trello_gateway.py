@@ -8,7 +8,7 @@ import pytest
 from flask import Flask
 
 from app import trello
-from app.trello.gateway import TrelloError, TrelloGateway, get_gateway
+from app.trello.gateway import TrelloError, TrelloGateway, service_gateway
 from app.trello.http import TrelloSession, backoff_delay, query_not_body
 from app.trello.throttle import Throttle
 
@@ -390,7 +390,7 @@ def test_init_app_builds_the_gateway_from_config(sandbox):
     )
     trello.init_app(app)
     with app.app_context():
-        gateway = get_gateway()
+        gateway = service_gateway()
         assert (gateway.session.timeout, gateway.session.max_retries) == (4.0, 1)
         assert gateway.ping() is True
     assert len(calls(sandbox, "GET", f"/1/boards/{sandbox.board_id}")) == 1

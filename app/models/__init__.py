@@ -11,9 +11,20 @@ from app.models.organisations import Organisation
 from app.models.people import STATUSES, Avoidance, Person, person_by_email, person_for_card
 from app.models.programmes import (
     Programme,
+    active_programmes,
+    all_programmes,
     current_programme,
+    current_scope_id,
+    enter_programme,
+    first_programme,
+    leave_programme,
+    listed_programmes,
     organisers_contact,
+    programme_by_slug,
     programme_for_board,
+    programme_option,
+    programme_scope,
+    stop_programme,
 )
 from app.models.rounds import Group, GroupMember, Round
 
@@ -31,9 +42,20 @@ __all__ = [
     "Programme",
     "Round",
     "WebhookEvent",
+    "active_programmes",
+    "all_programmes",
     "current_programme",
+    "current_scope_id",
+    "enter_programme",
+    "first_programme",
+    "leave_programme",
+    "listed_programmes",
     "organisers_contact",
     "person_by_email",
     "person_for_card",
+    "programme_by_slug",
     "programme_for_board",
+    "programme_option",
+    "programme_scope",
+    "stop_programme",
 ]

@@ -4,7 +4,7 @@ waiting to be sent."""
 from datetime import datetime
 
 from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import db, utcnow
 
@@ -53,6 +53,8 @@ class OutboxEntry(db.Model):
     result: Mapped[dict | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     done_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    programme = relationship("Programme")
 
     @classmethod
     def waiting(cls):

@@ -13,8 +13,9 @@ from sqlalchemy import and_, exists, or_, select, update
 from sqlalchemy.orm import aliased
 
 from app.db import db, utcnow
-from app.models import OutboxEntry
+from app.models import OutboxEntry, Programme, programme_scope, stop_programme
 from app.models.delivery import WAITING
+from app.models.programmes import ACTIVE
 from app.outbox.operations import PermanentError
 from app.outbox.queue import operations
 from app.redact import describe_error
@@ -29,7 +30,8 @@ def lease():
 
 
 def _due_ids(now, limit):
-    """Return ids of entries that are due, unlocked and first in their lane."""
+    """Return ids of entries that are due, unlocked and first in their lane, of programmes that
+    work, taking the programmes in turn so that one busy board does not hold up the others."""
     earlier = aliased(OutboxEntry)
     blocked = exists().where(
         and_(
@@ -38,16 +40,38 @@ def _due_ids(now, limit):
             earlier.status.in_(WAITING),
         )
     )
-    query = (
+    due = (
         select(OutboxEntry.id)
         .where(OutboxEntry.waiting())
         .where(OutboxEntry.available_at <= now)
         .where(or_(OutboxEntry.locked_until.is_(None), OutboxEntry.locked_until < now))
         .where(or_(OutboxEntry.lane.is_(None), ~blocked))
-        .order_by(OutboxEntry.id)
-        .limit(limit)
     )
-    return list(db.session.scalars(query))
+    working = select(Programme.id).where(Programme.state == ACTIVE).order_by(Programme.id)
+    rows = []
+    for programme_id in db.session.scalars(working):
+        mine = due.where(OutboxEntry.programme_id == programme_id)
+        ids = db.session.scalars(mine.order_by(OutboxEntry.id).limit(limit))
+        rows.extend((entry_id, programme_id) for entry_id in ids)
+    return _in_turns(rows)[:limit]
+
+
+def _in_turns(rows):
+    """Return the ids of (id, programme id) rows, oldest first within each programme, taking
+    one of each programme in turn."""
+    queues = {}
+    for entry_id, programme_id in rows:
+        queues.setdefault(programme_id, []).append(entry_id)
+    ordered, turn = [], 0
+    while queues:
+        for programme_id in list(queues):
+            queue = queues[programme_id]
+            if turn < len(queue):
+                ordered.append(queue[turn])
+            else:
+                del queues[programme_id]
+        turn += 1
+    return ordered
 
 
 def _claim(entry_id, now):
@@ -76,6 +100,24 @@ def _is_permanent(error):
         return True
     retryable = getattr(error, "retryable", None)
     return retryable is False
+
+
+def _token_refused(entry, error):
+    """Tell whether Trello refused the token its board's admin gave (401: revoked); if so, stop
+    the programme: its stored token is deleted and its work waits."""
+    programme = entry.programme
+    if getattr(error, "status", None) != 401 or programme is None:
+        return False
+    if programme.token_sealed is None:
+        return not programme.active  # already stopped, or the first programme (fails as before)
+    stop_programme(programme, "Trello refused the board's token: its authorisation was revoked")
+    return True
+
+
+def _hold(entry, error):
+    """Put an entry back to wait, unclaimed, for when its programme works again."""
+    entry.status, entry.locked_until = "pending", None
+    entry.last_error = describe_error(error)
 
 
 def _finish(entry, error):
@@ -122,6 +164,13 @@ def run_entry(entry_id, now=None):
         return None
     entry = db.session.get(OutboxEntry, entry_id)
     attempt = entry.attempts
+    with programme_scope(entry.programme):
+        return _run_claimed(entry, attempt)
+
+
+def _run_claimed(entry, attempt):
+    """Carry out a claimed entry for its programme and record the outcome (see run_entry)."""
+    entry_id = entry.id
     try:
         try:
             entry.result = operations().handler(entry.operation)(entry.payload, entry)
@@ -133,7 +182,10 @@ def run_entry(entry_id, now=None):
         except Exception as exc:  # noqa: BLE001 - any failure is recorded, never crashes the loop
             db.session.rollback()
             entry = db.session.get(OutboxEntry, entry_id)
-            _finish(entry, exc)
+            if _token_refused(entry, exc):
+                _hold(entry, exc)  # it runs once the board's admin authorises again
+            else:
+                _finish(entry, exc)
             _still_ours(entry_id, attempt)
             db.session.commit()
     except LeaseLost:

@@ -4,7 +4,7 @@ import click
 from flask.cli import with_appcontext
 
 from app.db import db
-from app.models import current_programme, person_by_email, person_for_card
+from app.models import current_programme, person_by_email, person_for_card, programme_option
 from app.people.checks import normalise_email
 from app.rounds.taking_part import leave
 from app.trello.gateway import TrelloError, get_gateway
@@ -15,6 +15,7 @@ from app.trello.gateway import TrelloError, get_gateway
 @click.option("--card", "card_id", help="The id or short link of the person's Trello card.")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @with_appcontext
+@programme_option
 def erase_command(email, card_id, yes):
     """Erase one person as if they had left: for erasure requests, and again after a restore."""
     if bool(email) == bool(card_id):

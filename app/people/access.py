@@ -4,7 +4,7 @@ from flask import render_template
 
 from app.db import db
 from app.links import LinkError, read_token
-from app.models import Person
+from app.models import Person, current_programme
 
 
 class LinkProblem(Exception):
@@ -30,6 +30,9 @@ def person_and_claims(token, purpose):
     if person is None:
         # Unconfirmed sign-ups are deleted after 30 days; to them the link has simply expired.
         raise LinkProblem("expired")
+    if person.programme_id != current_programme().id:
+        # A link works only under its own programme's pages (/p/<slug>/me/…).
+        raise LinkProblem("invalid")
     if person.status == "left":
         raise LinkProblem("left")
     return person, claims

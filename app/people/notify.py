@@ -52,7 +52,7 @@ def queue_person_mail(
         "person": person,
         "manage_url": manage_url(person),
         "leave_url": leave_url(person),
-        "privacy_url": external_url("pages.privacy"),
+        "privacy_url": external_url("pages.privacy", person.programme),
         **context,
     }
     text = render_template(f"mail/{template}.txt", **context)

@@ -7,9 +7,10 @@ from functools import wraps
 
 from flask import current_app, g, request
 
+from app.models import current_programme, programme_for_board, programme_scope
 from app.powerup_api.errors import ApiError
 from app.powerup_api.tokens import InvalidToken, KeysUnavailable, TokenVerifier
-from app.trello.gateway import TrelloError, get_gateway
+from app.trello.gateway import NotAuthorised, TrelloError, gateway_for
 
 log = logging.getLogger(__name__)
 
@@ -19,24 +20,31 @@ RANKS = {"observer": 1, "normal": 2, "admin": 3}
 
 
 class Memberships:
-    """The board's {member id: role}, read through the gateway and cached briefly."""
+    """Each board's {member id: role}, read through its programme's gateway, cached briefly."""
 
     def __init__(self, clock=time.monotonic):
-        self.clock, self._roles, self._at = clock, {}, None
+        self.clock, self._boards = clock, {}
         self._lock = threading.Lock()
 
-    def role_of(self, member_id):
+    def role_of(self, member_id, programme=None):
         """Return "admin", "normal", "observer" or None for someone not on the board."""
+        programme = programme or current_programme()
         with self._lock:
-            if self._at is None or self.clock() - self._at > MEMBERS_TTL:
-                rows = get_gateway().memberships()
-                self._roles = {
-                    row["idMember"]: row.get("memberType")
-                    for row in rows
-                    if not row.get("deactivated")
-                }
-                self._at = self.clock()
-            return self._roles.get(member_id)
+            at, roles = self._boards.get(programme.trello_board_id, (None, {}))
+            if at is None or self.clock() - at > MEMBERS_TTL:
+                roles = roles_from(gateway_for(programme).memberships())
+                self._boards[programme.trello_board_id] = (self.clock(), roles)
+            return roles.get(member_id)
+
+    def forget(self, board_id):
+        """Drop a board's cached roles (its programme was set up, stopped or authorised)."""
+        with self._lock:
+            self._boards.pop(board_id, None)
+
+
+def roles_from(rows):
+    """Return {member id: role} from a board's memberships, leaving out deactivated members."""
+    return {row["idMember"]: row.get("memberType") for row in rows if not row.get("deactivated")}
 
 
 def init_app(app):
@@ -56,8 +64,8 @@ def _bearer():
     return token.strip()
 
 
-def caller(minimum):
-    """Return (member id, role) of a caller whose role is at least `minimum`, else raise."""
+def verified_claims():
+    """Return the claims of the caller's verified t.jwt() token, else raise."""
     if not current_app.config.get("TRELLO_POWERUP_ID"):
         # Organisers read the message; the operator who can fix it reads the log (and doctor).
         log.warning("TRELLO_POWERUP_ID is not set: the Power-Up's calls are refused")
@@ -73,28 +81,54 @@ def caller(minimum):
     except KeysUnavailable:
         message = "Trello's signing keys could not be read just now: try again in a moment."
         raise ApiError(503, "keys_unavailable", message) from None
-    if claims["idBoard"] != current_app.config["TRELLO_BOARD_ID"]:
-        raise ApiError(403, "wrong_board", "This Power-Up serves another board.")
+    return claims
+
+
+def caller(minimum):
+    """Return (member id, role, programme) of a caller whose role on the token's board is at
+    least `minimum`, where that board runs an active programme; else raise."""
+    claims = verified_claims()
+    programme = programme_for_board(claims["idBoard"])
+    if programme is None or not programme.active:
+        message = (
+            "UnMentoring is not set up on this board: a board admin can set it up from the "
+            "UnMentoring button."
+        )
+        raise ApiError(403, "not_set_up", message)
+    role = role_on(programme, claims["idMember"])
+    check_role(role, minimum)
+    return claims["idMember"], role, programme
+
+
+def role_on(programme, member_id):
+    """Return a member's role on a programme's board, read through its token (cached)."""
     try:
-        role = current_app.extensions["powerup_members"].role_of(claims["idMember"])
+        return current_app.extensions["powerup_members"].role_of(member_id, programme)
+    except NotAuthorised:
+        raise ApiError(403, "not_set_up", "UnMentoring is not authorised on this board.") from None
     except TrelloError:
         raise ApiError(503, "trello_unavailable", "Trello did not answer: try again.") from None
+
+
+def check_role(role, minimum):
+    """Raise 403 unless a board role is at least `minimum`."""
     if role not in RANKS:
         raise ApiError(403, "not_a_member", "Only members of this board can use UnMentoring.")
     if RANKS[role] < RANKS[minimum]:
         needed = {"normal": "a board member who can edit", "admin": "a board admin"}[minimum]
         raise ApiError(403, "forbidden", f"Only {needed} can do this; you are a board {role}.")
-    return claims["idMember"], role
 
 
 def requires(minimum):
-    """Decorate a view: it runs only for a verified caller with at least this role (g.member)."""
+    """Decorate a view: it runs only for a verified caller with at least this role (g.member),
+    for the programme of the caller's board (current_programme() inside the view)."""
 
     def decorate(view):
         @wraps(view)
         def wrapped(*args, **kwargs):
-            g.member_id, g.member_role = caller(minimum)
-            return view(*args, **kwargs)
+            g.member_id, g.member_role, programme = caller(minimum)
+            with programme_scope(programme):
+                return view(*args, **kwargs)
 
         return wrapped
 

@@ -3,7 +3,7 @@
 import click
 from flask.cli import with_appcontext
 
-from app.models import current_programme
+from app.models import current_programme, programme_option
 from app.report.build import LICENCE, build_report
 from app.report.figures import FIGURES
 from app.report.network import edge_words
@@ -38,6 +38,7 @@ def _table(report):
 
 @click.command("report")
 @with_appcontext
+@programme_option
 def report_command():
     """Print the report's figures per round and over all rounds (small counts suppressed)."""
     report = build_report(current_programme())

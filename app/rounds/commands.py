@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from app import outbox
 from app.db import db
-from app.models import OutboxEntry, Round, current_programme
+from app.models import OutboxEntry, Round, current_programme, programme_option
 from app.pairing import PoolTooSmall, parse_seed
 from app.rounds.apply import progress
 from app.rounds.closing import RoundOpen, close_round
@@ -98,6 +98,7 @@ def _print_open_round(open_round, close_open):
     help="Close the round that is still open (its final tally stays on the board) first.",
 )
 @with_appcontext
+@programme_option
 def pair_command(dry_run, seed, close_open):
     """Draw the next round's pairs, store them, move the cards and queue the introductions."""
     programme = current_programme()
@@ -137,6 +138,7 @@ def pair_command(dry_run, seed, close_open):
     "--number", type=click.IntRange(min=1), help="The round to close (default: the open one)."
 )
 @with_appcontext
+@programme_option
 def close_round_command(number):
     """Close a round now: its final tally stays on its card, its people wait for the next."""
     programme = current_programme()
@@ -160,6 +162,7 @@ def close_round_command(number):
 @click.option("--dry-run", is_flag=True, help="Show who would be re-matched; change nothing.")
 @click.option("--seed", type=SeedType(), help="Reproduce a re-match (decimal or 16 hex digits).")
 @with_appcontext
+@programme_option
 def rescue_command(dry_run, seed):
     """Re-match the open round's stranded people (every partner left) with each other."""
     programme = current_programme()

@@ -51,7 +51,7 @@ def register_webhook():
     deliveries) or "unchanged".
     """
     gateway = get_gateway()
-    board_id = current_app.config["TRELLO_BOARD_ID"]
+    board_id = current_programme().trello_board_id
     url = callback_url()
     for hook in gateway.webhooks():
         if hook.get("callbackURL") == url and hook.get("idModel") == board_id:

@@ -3,12 +3,14 @@
 import click
 from flask.cli import with_appcontext
 
+from app.models import programme_option
 from app.trello.board import register_webhook, setup_board
 from app.trello.gateway import TrelloError
 
 
 @click.command("setup-board")
 @with_appcontext
+@programme_option
 def setup_board_command():
     """Create the board's missing lists; safe to re-run."""
     try:
@@ -21,6 +23,7 @@ def setup_board_command():
 
 @click.command("register-webhook")
 @with_appcontext
+@programme_option
 def register_webhook_command():
     """Register PUBLIC_URL/webhooks/trello for the board once; turn it back on if disabled."""
     try:

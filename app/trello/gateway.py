@@ -8,10 +8,12 @@ from flask import current_app
 from trello import TrelloClient
 from trello.exceptions import ResourceUnavailable
 
+from app.models import current_programme
+from app.trello import vault
 from app.trello.http import TrelloError, TrelloSession, redact
 from app.trello.throttle import KEY_RATE_LIMIT, Throttle, digest, shared_key_budget
 
-__all__ = ["TrelloError", "TrelloGateway", "get_gateway"]
+__all__ = ["NotAuthorised", "TrelloError", "TrelloGateway", "gateway_for", "get_gateway"]
 
 PING_TIMEOUT = 3.0
 # Trello ids start with their creation time in seconds; allow for clocks that disagree.
@@ -311,6 +313,10 @@ class TrelloGateway:
         """Turn a webhook that Trello disabled (after failed deliveries) back on; return it."""
         return self._call("PUT", f"/webhooks/{webhook_id}", body={"active": "true"})
 
+    def revoke_token(self):
+        """Revoke this gateway's own token at Trello (its webhooks go with it)."""
+        self._call("DELETE", f"/tokens/{self._token}")
+
     def ping(self):
         """Fetch the board's id with a short timeout and no retries; raise TrelloError if not."""
         # Not /members/me: /1/members/ allows only 100 calls per 900 s (Trello rate-limit docs).
@@ -328,6 +334,43 @@ def _id_time(item):
         return 0
 
 
-def get_gateway():
-    """Return the current app's Trello gateway."""
+class NotAuthorised(TrelloError):
+    """The programme has no token to work with: set-up was never finished, or the board's
+    authorisation was revoked. Not retried: the board's admin must authorise again."""
+
+    def __init__(self, programme):
+        message = f"the board of programme {programme.id} is not authorised"
+        super().__init__(401, message, "-", f"/boards/{programme.trello_board_id}")
+
+
+def gateway_for(programme):
+    """Return the gateway for a programme's board: the service's own (TRELLO_TOKEN) for the
+    first programme, else one on the token its board admin gave, kept while that token is."""
+    if programme.token_sealed is None:
+        if programme.is_first:
+            return current_app.extensions["trello"]
+        raise NotAuthorised(programme)
+    boards = current_app.extensions.setdefault("trello_boards", {})
+    found = boards.get(programme.id)
+    if found is not None and found[0] == programme.token_sealed:
+        return found[1]
+    try:
+        token = vault.unseal(programme.token_sealed)
+    except vault.VaultUnavailable:
+        raise NotAuthorised(programme) from None
+    config = current_app.config
+    made = TrelloGateway.from_config(
+        {**config, "TRELLO_TOKEN": token, "TRELLO_BOARD_ID": programme.trello_board_id}
+    )
+    boards[programme.id] = (programme.token_sealed, made)
+    return made
+
+
+def service_gateway():
+    """Return the gateway on the service's own token (TRELLO_TOKEN), for the first board."""
     return current_app.extensions["trello"]
+
+
+def get_gateway():
+    """Return the Trello gateway of the programme the current work is for."""
+    return gateway_for(current_programme())

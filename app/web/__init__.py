@@ -5,15 +5,15 @@ security: headers and cookie · limits: per-address rate limits · errors: error
 pages: start and privacy · health: /healthz.
 """
 
-from flask import current_app, g
+from flask import g, has_request_context
 from flask_wtf.csrf import CSRFProtect
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import vocabulary
-from app.models import organisers_contact, programme_for_board
-from app.web import errors, health, limits, pages, security
+from app.models import current_programme, current_scope_id, organisers_contact
+from app.web import errors, health, limits, pages, programmes, security
 from app.web.limits import limit_personal_links, limit_posts, limiter
 
 __all__ = ["csrf", "init_app", "limit_personal_links", "limit_posts", "limiter"]
@@ -22,16 +22,29 @@ csrf = CSRFProtect()
 SERVICE_NAME = "UnMentoring"
 
 
-def organisers_email():
-    """Return whom people write to (every page's footer, the privacy notice), once a request.
-    Read without creating anything, and never failing: an error page still names someone."""
-    if "organisers_email" not in g:
+def page_programme():
+    """Return the programme this page or mail is for, once a request or job (None when the
+    database cannot say): never failing, so an error page still renders."""
+    scope = current_scope_id()
+    # Kept for one request only: a worker's app context outlives its database sessions.
+    cache = g.setdefault("page_programmes", {}) if has_request_context() else {}
+    if scope not in cache:
         try:
-            programme = programme_for_board(current_app.config.get("TRELLO_BOARD_ID"))
+            cache[scope] = current_programme()
         except SQLAlchemyError:
-            programme = None  # the database is down or this request's transaction failed
-        g.organisers_email = organisers_contact(programme)[0]
-    return g.organisers_email
+            cache[scope] = None  # the database is down or this request's transaction failed
+    return cache[scope]
+
+
+def organisers_email():
+    """Return whom people write to (every page's footer, the privacy notice, every mail)."""
+    return organisers_contact(page_programme())[0]
+
+
+def programme_title():
+    """Return the programme's name as pages and mails show it."""
+    programme = page_programme()
+    return programme.title if programme is not None else SERVICE_NAME
 
 
 def init_app(app):
@@ -51,6 +64,8 @@ def init_app(app):
         FREQUENCIES=vocabulary.FREQUENCIES,
         ANSWERS=vocabulary.BY_ANSWER,
         organisers_email=organisers_email,
+        programme_title=programme_title,
+        page_programme=page_programme,
     )
     app.jinja_env.filters["long_date"] = vocabulary.long_date
     app.jinja_env.filters["phone"] = vocabulary.phone_for_people
@@ -59,6 +74,7 @@ def init_app(app):
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     # One CSRF token per session, however long the form stays open.
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)
+    programmes.init_app(app)  # /p/<slug>/…: each programme's public pages
     security.cookie_settings(app)
     csrf.init_app(app)
     limits.init_app(app)

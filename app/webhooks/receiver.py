@@ -6,7 +6,7 @@ from flask import Blueprint, current_app, request
 from sqlalchemy.exc import IntegrityError
 
 from app.db import db
-from app.models import WebhookEvent, programme_for_board
+from app.models import WebhookEvent, programme_for_board, programme_scope
 from app.trello.board import WEBHOOK_PATH, callback_url
 from app.webhooks.dispatch import process
 from app.webhooks.payloads import check_shape, parse_payload, storable
@@ -50,9 +50,11 @@ def trello_delivery():
     except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
         return "", 400
     programme = programme_for_board(board_id) if isinstance(board_id, str) else None
-    if programme is None:
+    if programme is None or not programme.active:
+        # A board we do not serve, or one whose programme stopped: acknowledged, never kept.
         return "", 200
-    return _record(programme, action_id, action_type, action)
+    with programme_scope(programme):
+        return _record(programme, action_id, action_type, action)
 
 
 def _record(programme, action_id, action_type, action):

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from app.db import db, utcnow
 from app.followup.reminders import send_reminders
-from app.models import current_programme
+from app.models import active_programmes, programme_scope
 from app.people.erasure import erase_unconfirmed
 from app.rounds.closing import close_due
 from app.rounds.rescue import RescueRaced, rescue_due
@@ -18,10 +18,19 @@ UNCONFIRMED_KEPT = timedelta(days=30)
 
 
 def run_timed_jobs(now=None):
+    """Run every active programme's timed jobs, each in its own scope; count them together."""
+    now = now or utcnow()
+    totals = {}
+    for programme in active_programmes():
+        with programme_scope(programme):
+            for name, n in _programme_jobs(programme, now).items():
+                totals[name] = totals.get(name, 0) + n
+    return totals
+
+
+def _programme_jobs(programme, now):
     """Close rounds whose date passed, re-match people stranded long enough, bring back paused
     people, erase stale sign-ups, send round reminders, reconcile."""
-    now = now or utcnow()
-    programme = current_programme()
     counts = {
         "rounds closed": close_due(programme, now.date()),
         "back from pause": unpause_due(programme, now.date()),
@@ -34,7 +43,7 @@ def run_timed_jobs(now=None):
     reconcile_if_due(programme, now)
     counts = {name: n for name, n in counts.items() if n}
     if counts:
-        log.info("timed jobs: %s", counts)
+        log.info("timed jobs for programme %s: %s", programme.id, counts)
     return counts
 
 

@@ -9,7 +9,7 @@ from flask.cli import with_appcontext
 
 from app.db import db, insert_once
 from app.followup.reconcile import reconcile_round, unapplied_round
-from app.models import OutboxEntry, current_programme
+from app.models import OutboxEntry, current_programme, programme_option
 from app.redact import describe_error
 from app.signup.board_events import reconcile_signups
 from app.trello.gateway import TrelloError
@@ -65,6 +65,7 @@ def _reconcile_logged(programme, claim_id):
 
 @click.command("reconcile")
 @with_appcontext
+@programme_option
 def reconcile_command():
     """Repair what webhooks missed: hand-made Sign-ups cards, missing cards, the round's outputs."""
     programme = current_programme()
