@@ -196,6 +196,9 @@ def _in_a_round_of_the_second(app, client, runner, sandbox):
 
 def test_leaving_one_programme_leaves_only_that_one(app, client, runner, sandbox, two):
     first_page, second_page = _in_a_round_of_the_second(app, client, runner, sandbox)
+    # Each page shows its own rounds: the second's round and partner are not on the first's.
+    assert "Grace Hopper" in _text(client.get(second_page))
+    assert "Grace Hopper" not in _text(client.get(first_page))
     leave_page = _text(client.get(first_page + "/leave"))
     assert "This leaves UnMentoring only. You stay in Second network." in leave_page
     assert post_form(client, first_page + "/leave", page=first_page + "/leave").status_code == 200
