@@ -22,6 +22,7 @@ SAMPLES = {
     "/me/<token>/resume": "/me/{manage}/resume",
     "/me/<token>/skip": "/me/{manage}/skip",
     "/me/<token>/leave": "/me/{manage}/leave",
+    "/me/<token>/leave-all": "/me/{manage}/leave-all",
     "/me/<token>/never-pair": "/me/{manage}/never-pair",
     "/me/<token>/never-pair/<int:entry_id>/remove": "/me/{manage}/never-pair/1/remove",
     "/me/<token>/email": "/me/{email_change}/email",

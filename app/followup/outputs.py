@@ -74,7 +74,7 @@ def queue_partner_mail(programme, round_, output, sharer, partner):
         programme,
         partner,
         "output_shared",
-        f"UnMentoring round {round_.number}: {sharer.full_name} shared what they learned",
+        f"{programme.title} round {round_.number}: {sharer.full_name} shared what they learned",
         dedupe_key=f"output:{output.id}:{partner.id}",
         sharer=sharer,
         url=output.url,

@@ -16,7 +16,7 @@ from app.rounds.membership import is_open
 
 # Rounds whose window ended longer ago than this get no more reminders (a worker long down).
 LATE_LIMIT = timedelta(days=14)
-# Each timed reminder: its subject after "UnMentoring round N: ", and whether it carries the
+# Each timed reminder: its subject after "<programme> round N: ", and whether it carries the
 # output link (at the end of the window, meeting and sharing are both due).
 REMINDERS = {
     "nudge": ("have you met yet?", False),
@@ -81,7 +81,7 @@ def queue_reminder(programme, round_, person, partners, kind):
         programme,
         person,
         kind,
-        f"UnMentoring round {round_.number}: {subject}",
+        f"{programme.title} round {round_.number}: {subject}",
         dedupe_key=f"round:{round_.id}:{kind}:{person.id}",
         partners=partners,
         round=round_,

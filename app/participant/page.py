@@ -1,12 +1,32 @@
 """The participant's own page, put together: their status, their open round and earlier ones,
-their details and their private "never pair me with" list."""
+their details, their private "never pair me with" list, and their other programmes."""
+
+from typing import NamedTuple
 
 from flask import render_template
 
+from app.links import manage_url
 from app.participant import round_view
 from app.participant.forms import NeverPairForm
-from app.people import avoidances
+from app.people import avoidances, participations
 from app.rounds.membership import open_round
+
+
+class Elsewhere(NamedTuple):
+    """Another programme the person's address takes part in, and their own page there."""
+
+    title: str
+    url: str
+
+
+def elsewhere(person):
+    """Return the person's other programmes, each with a fresh link to their page there (a
+    link opens only under its own programme's pages). Theirs alone: whoever opened this page's
+    link reads mail at this address, and only participations of this address are listed."""
+    return [
+        Elsewhere(other.programme.title, manage_url(other))
+        for other in participations.other_participations(person)
+    ]
 
 
 def render_overview(person, token, never_pair=None, errors=(), status=200):
@@ -24,6 +44,7 @@ def render_overview(person, token, never_pair=None, errors=(), status=200):
         avoiding=avoidances.entries(person) if taking_part else [],
         avoid_limit=avoidances.LIMIT,
         never_pair=never_pair or NeverPairForm(formdata=None),
+        elsewhere=elsewhere(person),
         errors=list(errors),
     )
     return page, status

@@ -7,8 +7,8 @@ from flask_wtf import FlaskForm
 from app.db import db, once_more_on_conflict, utcnow
 from app.models import current_programme
 from app.participant.forms import CHANGE_ORDER, ChangeDetailsForm, PauseForm
-from app.participant.page import render_overview
-from app.people import email_change, lifecycle
+from app.participant.page import elsewhere, render_overview
+from app.people import email_change, lifecycle, participations
 from app.people.access import LinkProblem, link_problem_page, person_from_link
 from app.people.forms import details_from, error_list, form_data
 from app.people.organisations import offered
@@ -130,10 +130,26 @@ def skip(token):
 
 @bp.route("/<token>/leave", methods=["GET", "POST"])
 def leave(token):
-    """Leave: erase the person's details, cancel their mail, archive their card."""
+    """Leave this programme only: erase the person's details here, cancel their mail, archive
+    their card; their other programmes carry on."""
     person = person_from_link(token, "manage")
     if request.method == "POST" and FlaskForm().validate_on_submit():
         taking_part.leave(current_programme(), person)
         db.session.commit()
         return render_template("links/left.html")
-    return render_template("participant/leave.html", token=token)
+    return render_template("participant/leave.html", token=token, elsewhere=elsewhere(person))
+
+
+@bp.route("/<token>/leave-all", methods=["GET", "POST"])
+def leave_all(token):
+    """Leave every programme the address takes part in and erase everything, after a page that
+    names them; each is left as leaving it alone would, under its own programme."""
+    person = participant_of(token)
+    if person is None:
+        return redirect(url_for("participant.leave", token=token))
+    if request.method == "POST" and FlaskForm().validate_on_submit():
+        left = taking_part.leave_everywhere(person)
+        db.session.commit()
+        return render_template("links/left.html", left_all=[p.title for p in left])
+    titles = [one.programme.title for one in participations.every_participation(person)]
+    return render_template("participant/leave_all.html", token=token, titles=titles)

@@ -6,9 +6,10 @@ from app.models import person_by_email
 from app.people import avoidances
 from app.people.notify import mailed_recently, queue_person_mail
 
-CONFIRM = "Confirm your new UnMentoring email address"
-TAKEN = "This address is already in UnMentoring"
-CHANGED = "Your UnMentoring email address was changed"
+# Subjects name the programme: "{}" is its title.
+CONFIRM = "Confirm your new {} email address"
+TAKEN = "This address is already in {}"
+CHANGED = "Your {} email address was changed"
 
 
 class AddressTaken(Exception):
@@ -28,10 +29,11 @@ def request_change(programme, person, new_email):
     if new_email == person.email:
         return
     if is_taken(programme, person, new_email):
-        template, subject, context = "email_taken", TAKEN, {}
+        template, subject, context = "email_taken", TAKEN.format(programme.title), {}
     else:
         link = confirm_email_url(person, new_email)
-        template, subject, context = "email_change", CONFIRM, {"confirm_email_url": link}
+        subject = CONFIRM.format(programme.title)
+        template, context = "email_change", {"confirm_email_url": link}
     # The details form is rate-limited; this keeps one address from being sent the same mail
     # over and over, while a typo can still be put right at once.
     if not mailed_recently(person, subject, to=new_email):
@@ -47,7 +49,12 @@ def apply_change(programme, person, new_email):
     person.email = new_email
     avoidances.address_changed(person, old)
     queue_person_mail(
-        programme, person, "email_changed", CHANGED, to=old, new_address=masked(new_email)
+        programme,
+        person,
+        "email_changed",
+        CHANGED.format(programme.title),
+        to=old,
+        new_address=masked(new_email),
     )
 
 

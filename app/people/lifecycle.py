@@ -28,7 +28,11 @@ def activate(programme, person, card_id=None):
     if card_id is None:
         queue_create_card(programme, person)
     queue_person_mail(
-        programme, person, "welcome", "You are signed up to UnMentoring", imported=bool(card_id)
+        programme,
+        person,
+        "welcome",
+        f"You are signed up to {programme.title}",
+        imported=bool(card_id),
     )
     return True
 

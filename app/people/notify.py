@@ -9,7 +9,7 @@ from sqlalchemy import or_, select
 from app.db import db, utcnow
 from app.links import external_url, leave_url, manage_url
 from app.mail import queue_mail
-from app.models import OutboxEntry
+from app.models import OutboxEntry, organisers_contact
 from app.outbox import lanes
 
 # A public form can be used to flood someone's inbox: one link mail per person per gap.
@@ -41,7 +41,9 @@ def queue_person_mail(
     programme, person, template, subject, *, html=False, dedupe_key=None, to=None, **context
 ):
     """Render mail/<template>.txt (and .html when html is set) for the person and queue it in
-    the caller's transaction; every mail may carry the link to their own page.
+    the caller's transaction; every mail may carry the link to their own page, and names the
+    person's programme and its organisers' contact (mail_parts/signature), whatever programme
+    happens to be in scope where it is queued.
 
     to sends it to another of the person's addresses than the current one (one they are
     moving to or from); it is still theirs, so leaving cancels and scrubs it. Mail to an
@@ -50,6 +52,8 @@ def queue_person_mail(
     db.session.flush()  # the person needs an id for their links
     context = {
         "person": person,
+        "programme_name": person.programme.title,
+        "organisers_contact": organisers_contact(person.programme)[0],
         "manage_url": manage_url(person),
         "leave_url": leave_url(person),
         "privacy_url": external_url("pages.privacy", person.programme),

@@ -122,16 +122,16 @@ def outputs_by_round(programme, limit=LIMIT):
 
 
 def outputs_feed(programme, public_url):
-    """Return the feed as UTF-8 bytes."""
+    """Return the feed as UTF-8 bytes; public_url is where the programme's pages live."""
     rows = shared_outputs(programme)
     host = urlsplit(public_url).hostname or "localhost"
     feed = ET.Element(f"{{{ATOM}}}feed")
     _add(feed, "id", f"{public_url}/outputs.atom")
-    _add(feed, "title", "UnMentoring: shared outputs")
+    _add(feed, "title", f"{programme.title}: shared outputs")
     _add(feed, "updated", _stamp(rows[0][0].created_at if rows else utcnow()))
     _add(feed, "link", rel="self", href=f"{public_url}/outputs.atom", type="application/atom+xml")
     _add(feed, "link", rel="alternate", href=f"{public_url}/outputs", type="text/html")
-    _add(_add(feed, "author"), "name", "UnMentoring")
+    _add(_add(feed, "author"), "name", programme.title)
     for output, person, number in rows:
         entry = _add(feed, "entry")
         _add(entry, "id", f"tag:{host},{programme.created_at:%Y}:output-{output.id}")

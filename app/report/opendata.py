@@ -48,11 +48,12 @@ def rows(report):
     return found
 
 
-def as_json(report):
-    """Return the open-data document: licence, suppression rule, schema, rounds, network."""
+def as_json(report, title="UnMentoring"):
+    """Return the open-data document: licence, suppression rule, schema, rounds, network;
+    title is the programme's name."""
     all_rows = rows(report)
     return {
-        "title": "UnMentoring report: rounds, meetings and outputs",
+        "title": f"{title} report: rounds, meetings and outputs",
         "licence": LICENCE,
         "licence_url": LICENCE_URL,
         "suppression": SUPPRESSION,

@@ -59,7 +59,8 @@ def csv_data():
 @bp.get("/report.json")
 def json_data():
     """The report's figures as JSON, with the licence, the suppression rule and the schema."""
-    body = json.dumps(opendata.as_json(build_report(current_programme())), indent=2)
+    programme = current_programme()
+    body = json.dumps(opendata.as_json(build_report(programme), programme.title), indent=2)
     return _licensed(current_app.response_class(body, mimetype="application/json"))
 
 
@@ -76,6 +77,9 @@ def outputs_page():
 
 @bp.get("/outputs.atom")
 def feed():
-    """The Atom feed of shared outputs."""
-    body = outputs_feed(current_programme(), current_app.config["PUBLIC_URL"].rstrip("/"))
+    """The Atom feed of shared outputs; its own and its pages' addresses are under the
+    programme's prefix (/p/<slug>), as its readers subscribe to them."""
+    programme = current_programme()
+    public_url = current_app.config["PUBLIC_URL"].rstrip("/") + programme.path_prefix
+    body = outputs_feed(programme, public_url)
     return current_app.response_class(body, mimetype="application/atom+xml")

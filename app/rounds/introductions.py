@@ -18,7 +18,7 @@ def queue_introductions(programme, round_, preview, leads):
         lead = leads[position]
         for pid in ids:
             partners = [people[other] for other in ids if other != pid]
-            subject = f"UnMentoring round {round_.number}: meet " + " and ".join(
+            subject = f"{programme.title} round {round_.number}: meet " + " and ".join(
                 p.full_name for p in partners
             )
             _queue(
@@ -31,7 +31,7 @@ def queue_introductions(programme, round_, preview, leads):
                 lead=people[lead],
             )
     if preview.plan.sits_out is not None:
-        subject = f"UnMentoring round {round_.number}: you are first in line next time"
+        subject = f"{programme.title} round {round_.number}: you are first in line next time"
         _queue(programme, round_, people[preview.plan.sits_out], "sit_out", subject)
 
 
@@ -40,7 +40,7 @@ def queue_rescue_introductions(programme, round_, group, people, lead, days):
     are left."""
     for person in people:
         partners = [p for p in people if p.id != person.id]
-        subject = f"UnMentoring round {round_.number}: meet " + " and ".join(
+        subject = f"{programme.title} round {round_.number}: meet " + " and ".join(
             p.full_name for p in partners
         )
         _queue(

@@ -85,7 +85,7 @@ def pause_quiet(programme, people, next_number):
             programme,
             person,
             "quiet",
-            "UnMentoring: do you still want to take part?",
+            f"{programme.title}: do you still want to take part?",
             dedupe_key=f"quiet:{next_number}:{person.id}",
             back_url=back_url(person),
             rounds=quiet_after_rounds(programme),

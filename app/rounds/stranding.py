@@ -60,9 +60,9 @@ def _tell(programme, round_, gone, member, partner, others):
         return
     stranded = member.stranded_at is not None
     subject = (
-        f"UnMentoring round {round_.number}: your partner can no longer meet"
+        f"{programme.title} round {round_.number}: your partner can no longer meet"
         if stranded
-        else f"UnMentoring round {round_.number}: one of your group can no longer meet"
+        else f"{programme.title} round {round_.number}: one of your group can no longer meet"
     )
     queue_person_mail(
         programme,

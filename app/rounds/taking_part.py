@@ -8,8 +8,8 @@ with nobody are told and wait to be re-matched (stranded).
 from sqlalchemy import select
 
 from app.db import db
-from app.models import Person
-from app.people import erasure, lifecycle
+from app.models import Person, programme_scope
+from app.people import erasure, lifecycle, participations
 from app.rounds.cards import queue_sync
 from app.rounds.membership import latest_round
 from app.rounds.stranding import leave_open_round
@@ -49,6 +49,18 @@ def leave(programme, person):
     """Take the person out of the open round, then erase them (see erasure.leave)."""
     leave_open_round(programme, person)
     erasure.leave(programme, person)
+
+
+def leave_everywhere(person):
+    """Leave every programme the person's address takes part in, each as leaving it alone
+    would (its open round, its partners told, its card archived on its own board), in its
+    own programme's scope; return the programmes left, this one first."""
+    left = []
+    for one in participations.every_participation(person):
+        with programme_scope(one.programme) as programme:
+            leave(programme, one)
+        left.append(one.programme)
+    return left
 
 
 def unpause_due(programme, today):

@@ -6,8 +6,9 @@ from app.models import Person, person_by_email
 from app.people.lifecycle import activate
 from app.people.notify import mailed_recently, queue_person_mail
 
-CONFIRM = "Confirm your UnMentoring sign-up"
-ALREADY = "You are already signed up to UnMentoring"
+# Subjects name the programme: "{}" is its title.
+CONFIRM = "Confirm your {} sign-up"
+ALREADY = "You are already signed up to {}"
 
 
 def register(programme, details):
@@ -26,8 +27,9 @@ def _register_once(programme, details):
     """Create or refresh a pending person and mail a confirmation, or nudge someone taking part."""
     person = person_by_email(programme, details["email"])
     if person is not None and person.status != "pending":
-        if not mailed_recently(person, ALREADY):
-            queue_person_mail(programme, person, "already", ALREADY)
+        already = ALREADY.format(programme.title)
+        if not mailed_recently(person, already):
+            queue_person_mail(programme, person, "already", already)
         return
     if person is None:
         person = Person(programme_id=programme.id, status="pending")
@@ -37,8 +39,9 @@ def _register_once(programme, details):
         setattr(person, column, value)
     person.consented_at = utcnow()
     db.session.flush()
-    if not mailed_recently(person, CONFIRM):
-        queue_person_mail(programme, person, "confirm", CONFIRM, confirm_url=confirm_url(person))
+    subject = CONFIRM.format(programme.title)
+    if not mailed_recently(person, subject):
+        queue_person_mail(programme, person, "confirm", subject, confirm_url=confirm_url(person))
 
 
 def confirm(programme, person):

@@ -47,6 +47,13 @@ def programme_title():
     return programme.title if programme is not None else SERVICE_NAME
 
 
+def programme_is_first():
+    """Tell whether the page is the first programme's (the LocalGov Digital network's, whose
+    pages also answer without a prefix); True when the database cannot say."""
+    programme = page_programme()
+    return programme is None or programme.is_first
+
+
 def init_app(app):
     """Wire templates (ours, then GOV.UK Frontend's macros), CSRF, limits, headers and pages."""
     app.jinja_loader = ChoiceLoader(
@@ -65,6 +72,7 @@ def init_app(app):
         ANSWERS=vocabulary.BY_ANSWER,
         organisers_email=organisers_email,
         programme_title=programme_title,
+        programme_is_first=programme_is_first,
         page_programme=page_programme,
     )
     app.jinja_env.filters["long_date"] = vocabulary.long_date

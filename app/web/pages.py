@@ -1,14 +1,41 @@
 """The start page and the privacy notice."""
 
-from flask import Blueprint, render_template
+from typing import NamedTuple
+
+from flask import Blueprint, render_template, request
+from sqlalchemy.exc import SQLAlchemyError
+
+from app.models import current_programme, listed_programmes
 
 bp = Blueprint("pages", __name__)
 
 
+class Listed(NamedTuple):
+    """A programme as the start page lists it: its name and the address of its own start page."""
+
+    title: str
+    url: str
+
+
+def _listed():
+    """Return the programmes that chose to be listed, for the first programme's start page (the
+    service's front door, /); each programme's own start page lists no others."""
+    try:
+        if not current_programme().is_first:
+            return []
+        found = listed_programmes()
+    except SQLAlchemyError:
+        # The start page says what the scheme is without the database; the list can wait.
+        return []
+    root = request.script_root.rstrip("/")
+    return [Listed(p.title, f"{root}{p.path_prefix}/") for p in found]
+
+
 @bp.get("/")
 def start():
-    """Show the GOV.UK-style start page: what UnMentoring is, what it asks, Start now."""
-    return render_template("pages/start.html")
+    """Show the GOV.UK-style start page: what the programme is, what it asks, Start now; at /,
+    the other programmes that chose to be listed."""
+    return render_template("pages/start.html", programmes=_listed())
 
 
 @bp.get("/privacy")
