@@ -83,7 +83,7 @@ def create_app(test_config=None):
     report.init_app(app)  # /report, open data, the outputs feed; flask report
     powerup_api.init_app(app)  # /powerup/, /api/
     rounds.init_app(app)  # flask pair
-    worker.init_app(app)  # flask worker, flask reconcile
+    worker.init_app(app)  # flask worker, flask reconcile, flask programmes
     devserver.init_app(app)  # flask dev
     doctor.init_app(app)  # flask doctor
     return app

@@ -49,10 +49,13 @@ class Config:
         self.PUBLIC_URL = _env("PUBLIC_URL", f"http://127.0.0.1:{self.PORT}").rstrip("/")
         self.DATABASE_URL = _env("DATABASE_URL")
         self.SECRET_KEY = _env("SECRET_KEY")
-        # Keys being rotated out, comma-separated: links and sessions they signed still work.
         # Fernet keys (comma-separated, the first encrypts) for boards' stored Trello tokens;
         # in sandbox mode one is made and kept under instance/ when this is unset.
         self.TOKEN_ENCRYPTION_KEY = _env("TOKEN_ENCRYPTION_KEY")
+        # Days a stopped programme's people are kept (its board's admin may set it up again and
+        # carry on), counted from when it stopped; then the worker erases them.
+        self.PROGRAMME_RETENTION_DAYS = int(_env("PROGRAMME_RETENTION_DAYS", "365"))
+        # Keys being rotated out, comma-separated: links and sessions they signed still work.
         self.SECRET_KEY_FALLBACKS = [k for k in _env("SECRET_KEY_FALLBACKS", "").split(",") if k]
         self.MAIL_URL = _env("MAIL_URL", "sandbox" if self.SANDBOX else None)
         self.MAIL_FROM = _env("MAIL_FROM", "UnMentoring <unmentoring@localhost>")

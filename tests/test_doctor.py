@@ -16,7 +16,7 @@ from tests.support import reconfigure
 from trello_sandbox import constants
 
 ADA = "Ada Organiser (adaorganiser)"  # the sandbox token's member (constants.ADMIN_MEMBER_ID)
-CHECKS = 10
+CHECKS = 11
 WAIT = "3"  # seconds the probe waits: deliveries to the live app take a fraction of one
 
 

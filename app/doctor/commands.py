@@ -4,12 +4,13 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from app.doctor import probe, settings_checks, trello_checks
+from app.doctor import probe, programme_checks, settings_checks, trello_checks
 from app.doctor.results import FAIL, WARN, Context
 from app.trello.gateway import get_gateway
 
-# In the order an operator fixes things: later Trello checks need the earlier ones to pass, and
-# the rate-limit headers are read once the other checks have called Trello.
+# The first programme's board and the service's settings, in the order an operator fixes things:
+# later Trello checks need the earlier ones to pass, and the rate-limit headers are read once
+# the other checks have called Trello. Every other programme's lines follow these.
 CHECKS = (
     trello_checks.key_and_token,
     trello_checks.membership,
@@ -21,6 +22,7 @@ CHECKS = (
     settings_checks.mail,
     settings_checks.public_url,
     settings_checks.organisers_address,
+    programme_checks.token_key,
 )
 # Enough to ride out one hiccup; the gateway's usual five would keep an operator waiting.
 MAX_RETRIES = 2
@@ -42,8 +44,9 @@ MAX_RETRIES = 2
 @with_appcontext
 def doctor_command(no_probe, wait):
     """Check this deployment: Trello key and token, board role, lists, webhook, deliveries,
-    Power-Up keys, rate-limit headers, mail, PUBLIC_URL and the organisers' address. Exits 1
-    when any check FAILs."""
+    Power-Up keys, rate-limit headers, mail, PUBLIC_URL, the organisers' address and
+    TOKEN_ENCRYPTION_KEY; then each other programme's board, lists and webhook (a stopped one
+    is a warning). Exits 1 when any check FAILs."""
     gateway = get_gateway()
     gateway.throttle.last_headers = {}  # report only what Trello said to this command's calls
     context = Context(current_app.config, gateway, None if no_probe else wait)
@@ -53,6 +56,9 @@ def doctor_command(no_probe, wait):
             result = run(context)
             results.append(result)
             click.echo(f"{result.status:<4}  {result.name}: {result.message}")
+    for result in programme_checks.programme_results(current_app.config, MAX_RETRIES):
+        results.append(result)
+        click.echo(f"{result.status:<4}  {result.name}: {result.message}")
     failed = sum(result.status == FAIL for result in results)
     warned = sum(result.status == WARN for result in results)
     click.echo(_summary(len(results), failed, warned))

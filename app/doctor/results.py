@@ -27,8 +27,14 @@ class Result:
 class Context:
     """The settings and gateway the checks use, and what earlier checks found for later ones."""
 
-    def __init__(self, config, gateway, probe_wait=None):
+    def __init__(self, config, gateway, probe_wait=None, programme=None):
         self.config, self.gateway, self.probe_wait = config, gateway, probe_wait
+        # The board checked: the first programme's (TRELLO_BOARD_ID) unless another is given.
+        self.board_id = programme.trello_board_id if programme else config.get("TRELLO_BOARD_ID")
+        # What commands that fix a board need to name it: "" for the first programme's.
+        self.for_programme = (
+            f" --programme {programme.slug}" if programme and programme.slug else ""
+        )
         self.me = None  # the token's member, once Trello accepted the key and token
         self.role = None  # that member's role on the board
         self.programme = None  # the board's programme row, once setup-board made it
@@ -42,17 +48,22 @@ def check(name):
     def decorate(fn):
         @functools.wraps(fn)
         def run(context):
-            try:
-                status, message = fn(context)
-            except TrelloError as exc:
-                status, message = FAIL, trello_trouble(exc)
-            except Exception as exc:  # noqa: BLE001 - one broken check must not hide the others
-                status, message = FAIL, f"the check itself failed: {describe_error(exc, 300)}"
-            return Result(name, status, scrub(message, context.config))
+            return guarded(name, fn, context)
 
         return run
 
     return decorate
+
+
+def guarded(name, fn, context):
+    """Run fn(context) -> (status, message) and return its Result; an error becomes a FAIL."""
+    try:
+        status, message = fn(context)
+    except TrelloError as exc:
+        status, message = FAIL, trello_trouble(exc)
+    except Exception as exc:  # noqa: BLE001 - one broken check must not hide the others
+        status, message = FAIL, f"the check itself failed: {describe_error(exc, 300)}"
+    return Result(name, status, scrub(message, context.config))
 
 
 def trello_trouble(exc):
@@ -81,6 +92,7 @@ def secrets_of(config):
     """Return every value the doctor must never print: key, token, secrets, mail password."""
     values = [config.get(name) for name in ("TRELLO_API_KEY", "TRELLO_TOKEN", "TRELLO_API_SECRET")]
     values.append(config.get("SECRET_KEY"))
+    values += [key.strip() for key in (config.get("TOKEN_ENCRYPTION_KEY") or "").split(",")]
     password = urlsplit(config.get("MAIL_URL") or "").password
     if password:
         values += [password, unquote(password)]

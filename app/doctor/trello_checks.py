@@ -36,7 +36,7 @@ def membership(ctx):
     """Find the token's member in the board's memberships: the service writes, so it must too."""
     if ctx.me is None:
         return not_checked(NO_TOKEN)
-    board, member = ctx.config["TRELLO_BOARD_ID"], who(ctx.me)
+    board, member = ctx.board_id, who(ctx.me)
     try:
         rows = ctx.gateway.memberships()
     except TrelloError as exc:
@@ -71,7 +71,7 @@ def board_lists(ctx):
     """Check each list the service uses is on the board and open, by the id setup-board kept."""
     if ctx.me is None:
         return not_checked(NO_TOKEN)
-    ctx.programme = programme_for_board(ctx.config["TRELLO_BOARD_ID"])
+    ctx.programme = programme_for_board(ctx.board_id)
     stored = (ctx.programme.settings or {}).get("lists", {}) if ctx.programme else {}
     on_board = ctx.gateway.lists(filter="all")
     problems = [
@@ -80,7 +80,7 @@ def board_lists(ctx):
         if (problem := list_problem(ctx.config[setting], stored.get(key), on_board))
     ]
     if problems:
-        return FAIL, "; ".join(problems) + f": {SETUP_BOARD}"
+        return FAIL, "; ".join(problems) + f": {SETUP_BOARD}{ctx.for_programme}"
     names = ", ".join(ctx.config[setting] for setting in LIST_KEYS.values())
     return OK, f"{names}: open, with the ids setup-board stored"
 
@@ -103,7 +103,7 @@ def webhook(ctx):
     """Find this token's webhook for callback_url() on the board: active, and delivering."""
     if ctx.me is None:
         return not_checked(NO_TOKEN)
-    url, board = callback_url(), ctx.config["TRELLO_BOARD_ID"]
+    url, board, register = callback_url(), ctx.board_id, REGISTER + ctx.for_programme
     hooks = [h for h in ctx.gateway.webhooks() if h.get("idModel") == board]
     ctx.hook = next((h for h in hooks if h.get("callbackURL") == url), None)
     if ctx.hook is None:
@@ -111,11 +111,11 @@ def webhook(ctx):
         elsewhere = f" (its webhooks on the board call {others})" if others else ""
         return (
             FAIL,
-            f"no webhook of this token sends the board's actions to {url}{elsewhere}: {REGISTER}",
+            f"no webhook of this token sends the board's actions to {url}{elsewhere}: {register}",
         )
     hook_id, failures = ctx.hook.get("id"), ctx.hook.get("consecutiveFailures") or 0
     if not ctx.hook.get("active", True):
-        return FAIL, f"webhook {hook_id} for {url} is disabled: {REGISTER} (it turns it back on)"
+        return FAIL, f"webhook {hook_id} for {url} is disabled: {register} (it turns it back on)"
     if failures:
         since = ctx.hook.get("firstConsecutiveFailDate") or "an unknown date"
         return FAIL, (

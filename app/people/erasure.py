@@ -29,13 +29,14 @@ def leave(programme, person):
     card_coming = _cancel_and_scrub(person)
     if person.trello_card_id:
         _scrub_events(person.trello_card_id)
-    _erase(person)
+    erase_details(person)
     if person.trello_card_id or card_coming:
         queue_card_update(programme, person, name=LEFT_NAME, desc="", closed=True)
 
 
-def _erase(person):
-    """Keep only what the report needs: organisation and dates; the row stays so ids never recur."""
+def erase_details(person):
+    """Keep only what the report needs: organisation and dates; the row stays so ids never recur.
+    Their mail, outbox entries and recorded actions are the caller's to scrub (leave() does)."""
     person.full_name, person.email, person.phone = LEFT_NAME, None, None
     person.google_id = person.teams = person.skype = person.topics = None
     person.share_channels, person.skip_next_round, person.credit_name = [], False, False
@@ -85,17 +86,23 @@ def _scrub_events(card_id):
     """Strip names and text from recorded Trello actions about the person's card."""
     about_card = WebhookEvent.payload["data"]["card"]["id"].as_string() == card_id
     for event in db.session.scalars(select(WebhookEvent).where(about_card)):
-        data = (event.payload or {}).get("data") or {}
-        kept = {
-            key: data[key] for key in ("list", "listBefore", "listAfter", "board") if key in data
-        }
-        kept["card"] = {"id": card_id}
-        event.payload = {
-            "id": event.action_id,
-            "type": event.action_type,
-            "date": event.action_date,
-            "data": kept,
-        }
+        strip_event(event)
+
+
+def strip_event(event):
+    """Reduce a recorded Trello action to its type, date, lists, board and card id: names, card
+    text, comments and attachments go."""
+    data = (event.payload or {}).get("data") or {}
+    kept = {key: data[key] for key in ("list", "listBefore", "listAfter", "board") if key in data}
+    card = data.get("card")
+    if isinstance(card, dict) and card.get("id"):
+        kept["card"] = {"id": card["id"]}
+    event.payload = {
+        "id": event.action_id,
+        "type": event.action_type,
+        "date": event.action_date,
+        "data": kept,
+    }
 
 
 def erase_unconfirmed(programme, before):
@@ -108,7 +115,7 @@ def erase_unconfirmed(programme, before):
     people = list(db.session.scalars(query))
     for person in people:
         _cancel_and_scrub(person)
-        _erase(person)
+        erase_details(person)
         # Never confirmed, so even the organisation is only what a stranger typed.
         person.organisation = ""
     if people:

@@ -62,12 +62,14 @@ def keep_token(programme, member_id, token):
 def give_back(programme, reason):
     """Stop a programme: revoke its token at Trello (which deletes the token's webhooks), then
     delete it here. Trello may already have revoked it; the programme stops either way.
-    The caller commits."""
+    Return whether Trello took the token back just now. The caller commits."""
+    revoked = False
     if programme.token_sealed is not None:
         try:
             gateway = gateway_for(programme)
             with gateway.session.overrides(max_retries=1):
                 gateway.revoke_token()
+            revoked = True
         except NotAuthorised:
             pass  # the key that sealed it is gone: nothing to give back
         except TrelloError as exc:
@@ -75,3 +77,4 @@ def give_back(programme, reason):
             # and the board's admin can revoke it in Trello's settings.
             log.info("programme %s: Trello did not take its token back: %s", programme.id, exc)
     stop_programme(programme, reason)
+    return revoked

@@ -52,11 +52,17 @@ def register_webhook():
     """
     gateway = get_gateway()
     board_id = current_programme().trello_board_id
-    url = callback_url()
-    for hook in gateway.webhooks():
-        if hook.get("callbackURL") == url and hook.get("idModel") == board_id:
-            if hook.get("active", True):
-                return hook, "unchanged"
-            return gateway.activate_webhook(hook["id"]), "reactivated"
-    hook = gateway.create_webhook(url, "UnMentoring", id_model=board_id)
+    hook = board_webhook(gateway.webhooks(), board_id)
+    if hook is not None:
+        if hook.get("active", True):
+            return hook, "unchanged"
+        return gateway.activate_webhook(hook["id"]), "reactivated"
+    hook = gateway.create_webhook(callback_url(), "UnMentoring", id_model=board_id)
     return hook, "registered"
+
+
+def board_webhook(hooks, board_id):
+    """Return the webhook, among a token's, that sends a board's actions to callback_url()."""
+    url = callback_url()
+    found = (h for h in hooks or [] if h.get("callbackURL") == url and h.get("idModel") == board_id)
+    return next(found, None)

@@ -20,12 +20,18 @@ class VaultUnavailable(Exception):
 
 
 def _fernet():
+    """Return the keys as one MultiFernet: the first encrypts, any of them decrypts."""
+    return MultiFernet(_keys())
+
+
+def _keys():
+    """Return a Fernet for each key in TOKEN_ENCRYPTION_KEY, the one that encrypts first."""
     keys = [k.strip() for k in (current_app.config.get("TOKEN_ENCRYPTION_KEY") or "").split(",")]
     keys = [k for k in keys if k]
     if not keys:
         raise VaultUnavailable("TOKEN_ENCRYPTION_KEY is not set")
     try:
-        return MultiFernet([Fernet(key.encode()) for key in keys])
+        return [Fernet(key.encode()) for key in keys]
     except (ValueError, TypeError):
         raise VaultUnavailable(
             "TOKEN_ENCRYPTION_KEY is not a list of Fernet keys (make one with "
@@ -56,8 +62,22 @@ def unseal(sealed):
 
 
 def reseal(sealed):
-    """Return the token sealed again under the first key (after a key rotation)."""
-    return _fernet().rotate(sealed.encode()).decode()
+    """Return the token sealed again under the first key (after a key rotation), or raise
+    VaultUnavailable."""
+    try:
+        return _fernet().rotate(sealed.encode()).decode()
+    except InvalidToken:
+        raise VaultUnavailable("the stored token was sealed under a key that is not set") from None
+
+
+def sealed_under_first_key(sealed):
+    """Tell whether a stored token is sealed under the first key already (reseal has nothing
+    to do for it)."""
+    try:
+        _keys()[0].decrypt(sealed.encode())
+    except InvalidToken:
+        return False
+    return True
 
 
 def new_key():

@@ -3,10 +3,14 @@
 import logging
 from datetime import timedelta
 
+from flask import current_app
+from sqlalchemy import select
+
 from app.db import db, utcnow
 from app.followup.reminders import send_reminders
-from app.models import active_programmes, programme_scope
+from app.models import Programme, active_programmes, all_programmes, programme_scope
 from app.people.erasure import erase_unconfirmed
+from app.people.retention import erase_programme, erasure_due
 from app.rounds.closing import close_due
 from app.rounds.rescue import RescueRaced, rescue_due
 from app.rounds.taking_part import unpause_due
@@ -18,14 +22,48 @@ UNCONFIRMED_KEPT = timedelta(days=30)
 
 
 def run_timed_jobs(now=None):
-    """Run every active programme's timed jobs, each in its own scope; count them together."""
+    """Run every active programme's timed jobs, each in its own scope, then erase the programmes
+    stopped for longer than the retention period; count them together."""
     now = now or utcnow()
     totals = {}
     for programme in active_programmes():
         with programme_scope(programme):
             for name, n in _programme_jobs(programme, now).items():
                 totals[name] = totals.get(name, 0) + n
+    erased = erase_stopped_programmes(now)
+    if erased:
+        totals["people erased from stopped programmes"] = erased
     return totals
+
+
+def erase_stopped_programmes(now):
+    """Erase the people of each programme stopped for PROGRAMME_RETENTION_DAYS, one programme a
+    transaction, one log line each; return how many people were erased."""
+    days = current_app.config["PROGRAMME_RETENTION_DAYS"]
+    total = 0
+    for found in all_programmes():
+        if found.active or not erasure_due(found, now, days):
+            continue
+        # Locked and read again: another worker may have erased it, or its board's admin set it
+        # up again, since the list was read (SQLite's single writer does the same).
+        again = select(Programme).where(Programme.id == found.id).with_for_update()
+        programme = db.session.scalar(again.execution_options(populate_existing=True))
+        if programme is None or programme.active or not erasure_due(programme, now, days):
+            db.session.rollback()
+            continue
+        with programme_scope(programme):
+            erased = erase_programme(programme, now)
+        db.session.commit()
+        log.info(
+            "programme %s (board %s), stopped since %s, kept %s days: %s people erased",
+            programme.id,
+            programme.trello_board_id,
+            programme.stopped_at.date().isoformat(),
+            days,
+            erased,
+        )
+        total += erased
+    return total
 
 
 def _programme_jobs(programme, now):
