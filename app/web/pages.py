@@ -2,7 +2,7 @@
 
 from typing import NamedTuple
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, current_app, render_template, request
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.models import current_programme, listed_programmes
@@ -41,4 +41,5 @@ def start():
 @bp.get("/privacy")
 def privacy():
     """Show the privacy notice: what is kept, who sees it, for how long, how to leave."""
-    return render_template("pages/privacy.html")
+    days = current_app.config["PROGRAMME_RETENTION_DAYS"]
+    return render_template("pages/privacy.html", retention_days=days)
