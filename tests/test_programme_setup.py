@@ -240,3 +240,11 @@ def test_board_admins_rename_and_list_their_programme_in_the_settings(app, clien
     assert (saved.get_json()["name"], saved.get_json()["listed"]) == ("Coffee club", True)
     said = client.get("/api/programme", headers=normal).get_json()
     assert (said["name"], said["listed"]) == ("Coffee club", True)
+
+
+@pytest.mark.sqlite_only  # static pages: the database plays no part
+@pytest.mark.parametrize("page", ["index.html", "set-up.html"])
+def test_the_pages_that_authorise_carry_the_service_s_api_key(app, client, page):
+    html = client.get(f"/powerup/{page}").get_data(as_text=True)
+    assert f'name="unmentoring-trello-key" content="{app.config["TRELLO_API_KEY"]}"' in html
+    assert "TRELLO_API_KEY" not in html

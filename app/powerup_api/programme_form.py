@@ -100,9 +100,18 @@ def check_listed(value, errors):
     return value
 
 
+def check_token_text(value, errors):
+    """Return the token as Trello gives it (20 to 500 ASCII characters), or record that it
+    did not arrive."""
+    if not isinstance(value, str) or not 20 <= len(value) <= 500 or not value.isascii():
+        errors["token"] = "Trello's authorisation did not arrive: authorise again"
+        return None
+    return value
+
+
 def read_set_up(body, programme=None):
-    """Return (fields, errors) of a set-up request: the checked name, slug, contact_email and
-    listed, and a message per field that cannot be used."""
+    """Return (fields, errors) of a set-up request: the checked name, slug, contact_email,
+    listed and token, and a message per field that cannot be used."""
     if not isinstance(body, dict):
         return {}, {"body": "Send the programme's details as a JSON object."}
     errors = {}
@@ -111,6 +120,7 @@ def read_set_up(body, programme=None):
         "slug": check_slug(body.get("slug"), errors, programme),
         "contact_email": check_contact(body.get("contact_email"), errors),
         "listed": check_listed(body.get("listed"), errors),
+        "token": check_token_text(body.get("token"), errors),
     }
     return fields, errors
 

@@ -36,6 +36,7 @@ def programme_json(programme):
             "set_up": False,
             "active": False,
             "authorised": False,
+            "board_authorisation": False,
             "name": None,
             "slug": None,
             "listed": False,
@@ -47,6 +48,9 @@ def programme_json(programme):
         "set_up": True,
         "active": programme.active,
         "authorised": programme.active and (programme.is_first or bool(programme.token_sealed)),
+        # Whether it runs on a board admin's authorisation, which a board admin may take back
+        # (the first board runs on the service's own).
+        "board_authorisation": bool(programme.token_sealed),
         "name": programme.title,
         "slug": programme.slug,
         "listed": bool(programme.listed),
@@ -111,7 +115,7 @@ def programme_set_up():
     fields, errors = read_set_up(body, programme)
     if errors:
         return error_response(400, "invalid", " ".join(errors.values()), fields=errors)
-    token = _token_from(body)
+    token = fields["token"]
     if programme is not None and programme.is_first:
         raise ApiError(409, "first_programme", FIRST_BOARD)
     if programme is not None and programme.active:
