@@ -248,3 +248,19 @@ def test_the_pages_that_authorise_carry_the_service_s_api_key(app, client, page)
     html = client.get(f"/powerup/{page}").get_data(as_text=True)
     assert f'name="unmentoring-trello-key" content="{app.config["TRELLO_API_KEY"]}"' in html
     assert "TRELLO_API_KEY" not in html
+
+
+def test_a_board_trello_will_not_let_be_prepared_is_left_stopped_with_its_token_given_back(
+    app, client, sandbox
+):
+    # Not served (no live_app): Trello cannot reach the webhook's address, so refuses it.
+    board = sandbox_board(sandbox)
+    token = member_token(sandbox, NIA)
+    answer = set_up(client, sandbox, board["id"], token=token)
+    assert answer.status_code == 502
+    assert answer.get_json()["error"]["code"] == "board_not_ready"
+    state, slug, sealed, _reason = programme_row(app, board["id"])
+    assert (state, slug, sealed) == ("stopped", "second-network", None)
+    assert sandbox.api("GET", f"/tokens/{token}", params={"token": token}).status_code == 401
+    said = client.get("/api/programme", headers=headers(sandbox, NIA, board["id"])).get_json()
+    assert said["set_up"] is True and said["active"] is False

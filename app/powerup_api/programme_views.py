@@ -19,6 +19,7 @@ from app.trello.gateway import TrelloError
 
 log = logging.getLogger(__name__)
 REMOVED_BY_ADMIN = "a board admin removed UnMentoring's authorisation"
+NOT_PREPARED = "Trello did not let UnMentoring prepare the board while it was set up"
 NOT_CONFIGURED = (
     "UnMentoring cannot keep this board's authorisation safely yet: ask the people who run "
     "the service to finish setting it up (it needs its key for stored authorisations)."
@@ -82,8 +83,9 @@ def _checked_token(board_id, member_id, token):
 
 
 def _prepare_board(programme):
-    """Make the board's lists and register its webhook with its own token; raise 502 if Trello
-    would not let it finish (the authorisation is kept: authorising again finishes it)."""
+    """Make the board's lists and register its webhook with its own token. If Trello will not
+    let it finish, the authorisation is given back and the programme stays stopped, so nothing
+    runs half set up; pressing Set up again starts afresh (lists already made are kept)."""
     current_app.extensions["powerup_members"].forget(programme.trello_board_id)
     with programme_scope(programme):
         try:
@@ -91,9 +93,12 @@ def _prepare_board(programme):
             register_webhook()
         except TrelloError as exc:
             log.warning("programme %s: the board could not be prepared: %s", programme.id, exc)
+            db.session.rollback()
+            give_back(programme, NOT_PREPARED)
+            db.session.commit()
             message = (
-                "UnMentoring is authorised, but Trello did not let it finish preparing the "
-                "board: use Authorise again in a moment."
+                "Trello did not let UnMentoring finish preparing the board, so it is not "
+                "running yet: press the button again in a moment."
             )
             raise ApiError(502, "board_not_ready", message) from None
 
