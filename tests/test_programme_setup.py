@@ -2,7 +2,9 @@
 is checked, kept sealed, never shown again; the board gets its lists and its webhook; taking the
 authorisation back (or removing the Power-Up) stops the programme."""
 
+import json
 import logging
+import secrets
 
 import pytest
 import requests
@@ -12,7 +14,7 @@ from sqlalchemy import text
 from app.db import db
 from app.models import programme_for_board
 from tests.programme_helpers import NIA, OLU, member_token, sandbox_board, second_programme
-from tests.support import set_up_board
+from tests.support import post_signed, set_up_board
 from trello_sandbox import constants
 
 LISTS = ["Sign-ups", "Matched", "Shared", "Paused"]
@@ -264,3 +266,23 @@ def test_a_board_trello_will_not_let_be_prepared_is_left_stopped_with_its_token_
     assert sandbox.api("GET", f"/tokens/{token}", params={"token": token}).status_code == 401
     said = client.get("/api/programme", headers=headers(sandbox, NIA, board["id"])).get_json()
     assert said["set_up"] is True and said["active"] is False
+
+
+def test_another_power_up_removed_from_the_board_changes_nothing(app, client, sandbox):
+    board, _token, _id = second_programme(app, sandbox, webhook=False)
+    callback = app.config["PUBLIC_URL"] + "/webhooks/trello"
+    for plugin in ("5a4db0a4d00000000000beef", None):
+        act = {
+            "id": secrets.token_hex(12),
+            "idMemberCreator": NIA,
+            "type": "disablePlugin",
+            "date": "2026-11-26T12:00:00.000Z",
+            "data": {
+                "board": {"id": board["id"], "name": "Second network"},
+                "plugin": {"id": plugin},
+            },
+        }
+        body = json.dumps({"action": act, "model": {"id": board["id"]}}).encode()
+        answer = post_signed(client, body, app.config["TRELLO_API_SECRET"], callback)
+        assert answer.status_code == 200
+    assert programme_row(app, board["id"])[0] == "active"

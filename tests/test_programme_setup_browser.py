@@ -91,7 +91,13 @@ def test_nia_sets_up_unmentoring_on_her_board_from_the_power_up(page, live_app, 
     assert programme_row(live_app, board["id"])[0] == "stopped"
     assert board_hooks(sandbox, board["id"]) == []
     open_board(page, sandbox, live_app, board["id"], NIA)
-    expect(page.get_by_role("button", name=SET_UP)).to_have_count(1)
+    # Set up again, the form holds what the programme had.
+    page.get_by_role("button", name=SET_UP).click()
+    again = page.frame_locator(".pu-popup iframe")
+    expect(again.get_by_label("Short web address")).to_have_value("second-network")
+    expect(again.get_by_label("Organisers' contact address")).to_have_value(
+        "organisers@second.example"
+    )
 
 
 def test_the_service_s_own_board_offers_no_removal_of_its_authorisation(page, live_app, board):

@@ -95,6 +95,24 @@
     });
   }
 
+  // A board whose programme stopped is set up again with what it had; one that runs says so.
+  function prefill(programme) {
+    if (!programme.set_up) { return; }
+    if (programme.active) {
+      form.hidden = true;
+      message('status', 'UnMentoring is already set up on this board: its menu is the ' +
+        'UnMentoring button.', 'done');
+      return;
+    }
+    form.elements.name.value = programme.name || '';
+    form.elements.slug.value = programme.slug || '';
+    form.elements.contact_email.value = programme.contact_email || '';
+    form.elements.listed.checked = !!programme.listed;
+    showUrl();
+    t.sizeTo(document.body);
+  }
+
+  UnMentoringApi.programme(t).then(prefill, function () { /* the form works without it */ });
   form.elements.slug.addEventListener('input', showUrl);
   form.addEventListener('submit', submit);
   document.getElementById('close').addEventListener('click', function () { t.closePopup(); });
