@@ -24,6 +24,9 @@ addAttachmentToCard
 commentCard
   - followup.outputs.comment_added
     An external link in a comment on a participant's card is their output.
+disablePlugin
+  - powerup_api.removal.power_up_removed
+    The UnMentoring Power-Up was removed from the board: its programme stops.
 
 Outbox operations:
 
@@ -59,13 +62,14 @@ from app import mail
 from app.followup import hand_moves, outputs
 from app.outbox import Operations
 from app.people import cards
+from app.powerup_api import removal
 from app.rounds import apply, closing, tally
 from app.rounds import cards as round_cards
 from app.signup import board_events
 from app.trello import writes
 from app.webhooks.routing import Router
 
-WEBHOOKS = Router(board_events.router, hand_moves.router, outputs.router)
+WEBHOOKS = Router(board_events.router, hand_moves.router, outputs.router, removal.router)
 OPERATIONS = Operations(
     writes.operations,
     mail.operations,

@@ -233,6 +233,31 @@ def test_the_power_up_is_enabled_per_board(sandbox):
     ] == [constants.BOARD_ID]
 
 
+def test_disabling_the_power_up_delivers_disable_plugin_to_the_boards_webhooks(
+    sandbox, webhook_receiver
+):
+    board = second_board(sandbox, powerUp=True)
+    nia = token_for(sandbox, NORMAL)
+    hook = {"callbackURL": webhook_receiver.url, "idModel": board["id"]}
+    as_token(sandbox, nia, "POST", "/webhooks", json=hook)
+    sandbox.control("power-up", idBoard=board["id"], enabled=True)  # already on: no action
+    form = {"board": board["id"], "member": NORMAL, "enabled": "false"}
+    requests.post(f"{sandbox.url}/sandbox/board/power-up", data=form, timeout=5)
+    sandbox.control("power-up", idBoard=board["id"], enabled=False)  # already off: no action
+    [delivery] = webhook_receiver.wait(1, "disablePlugin")
+    action = json.loads(delivery["body"])["action"]
+    assert action["idMemberCreator"] == NORMAL
+    assert action["data"]["board"]["id"] == board["id"]
+    assert action["data"]["plugin"]["id"] == constants.POWERUP_ID
+    assert action["display"]["translationKey"] == "action_disable_plugin"
+    # Deliveries keep the actions' order: once a later action arrived, no second one is coming.
+    as_token(sandbox, nia, "POST", "/lists", json={"name": "Later", "idBoard": board["id"]})
+    webhook_receiver.wait(1, "createList")
+    assert len(webhook_receiver.deliveries("disablePlugin")) == 1
+    hooks = requests.get(f"{sandbox.url}/sandbox/control/webhooks", timeout=5).json()
+    assert [(h["idModel"], h["active"]) for h in hooks] == [(board["id"], True)]
+
+
 def test_a_new_member_can_be_added_and_given_a_board(sandbox):
     answer = _post(sandbox, "members", {"fullName": "Bea Board", "username": "beaboard"})
     assert answer.status_code == 201

@@ -47,6 +47,8 @@ SAMPLES = {
     "/api/boards/<board_id>/cards": "/api/boards/5a4db0a4d0000000000000b1/cards",
     "/api/cards/<card_id>": "/api/cards/abc123",
     "/api/settings": "/api/settings",
+    "/api/programme": "/api/programme",
+    "/api/programme/token": "/api/programme/token",
     "/api/openapi.json": "/api/openapi.json",
 }
 # Paths that are not routes: the error answers carry the headers too.

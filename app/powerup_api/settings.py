@@ -6,6 +6,7 @@ from flask import current_app
 
 from app.models import organisers_contact
 from app.people.checks import normalise_email
+from app.powerup_api.programme_form import check_name
 from app.rounds.life import DEFAULT_GRACE_DAYS, DEFAULT_RESCUE_AFTER_DAYS
 from app.rounds.quiet import DEFAULT_QUIET_AFTER_ROUNDS
 from app.rounds.service import DEFAULT_WINDOW_DAYS
@@ -43,11 +44,15 @@ def settings_json(programme, editable):
         # Whom people write to: the address set here ("" when none), and the one pages show.
         "contact_email": stored.get("contact_email") or "",
         "contact_email_in_use": organisers_contact(programme)[0],
+        # Kept on the programme itself: its pages and mails say the name; the start page lists it.
+        "name": programme.title,
+        "listed": bool(programme.listed),
     }
 
 
 def validate(body):
-    """Return (changes, errors): the settings to keep, and a message per unreadable field."""
+    """Return (changes, errors): the settings to keep, and a message per unreadable field.
+    The programme's name and whether it is listed are among the changes (see apply)."""
     changes, errors = {}, {}
     if not isinstance(body, dict):
         return {}, {"body": "Send the settings as a JSON object."}
@@ -69,6 +74,13 @@ def validate(body):
                 errors[key] = f"Choose one of: {', '.join(allowed)}."
     if "contact_email" in body:
         _contact_email(body["contact_email"], changes, errors)
+    if "name" in body:
+        changes["name"] = check_name(body["name"], errors)
+    if "listed" in body:
+        if isinstance(body["listed"], bool):
+            changes["listed"] = body["listed"]
+        else:
+            errors["listed"] = "Choose yes or no."
     if "lists" in body and body["lists"] != settings_json_lists():
         errors["lists"] = (
             "List names cannot be changed here: only the people who run the service can "
@@ -96,3 +108,11 @@ def settings_json_lists():
         {"key": key, "label": LISTS[key], "name": current_app.config[setting]}
         for key, setting in LIST_KEYS.items()
     ]
+
+
+def apply(programme, changes):
+    """Keep validated changes: name and listed on the programme, the rest in its settings."""
+    columns = {key: changes.pop(key) for key in ("name", "listed") if key in changes}
+    for key, value in columns.items():
+        setattr(programme, key, value)
+    programme.settings = {**(programme.settings or {}), **changes}

@@ -3,11 +3,15 @@
 import os
 
 from flask import Blueprint, abort, current_app, send_from_directory
+from markupsafe import escape
 from werkzeug.security import safe_join
 
 bp = Blueprint("powerup_static", __name__, url_prefix="/powerup")
 TRELLO_LIBRARY = "https://p.trellocdn.com/power-up.min.js"
 TRELLO_ORIGIN = "https://trello.com"
+# Pages that use Trello's REST client carry the service's API key (public by Trello's design:
+# it names the app, the member's token is the secret) in this placeholder.
+KEY_PLACEHOLDER = 'content="TRELLO_API_KEY"'
 # Trello's client library sets its colour theme (light or dark design tokens) as an inline
 # <style> on every Power-Up page (TrelloPowerUp.iframe()), so inline styles are allowed here;
 # scripts stay limited to this origin and the library.
@@ -66,6 +70,8 @@ def serve(path):
             abort(404)
         with open(full, encoding="utf-8") as handle:
             html = handle.read().replace(TRELLO_LIBRARY, library_url())
+        key = escape(current_app.config.get("TRELLO_API_KEY") or "")
+        html = html.replace(KEY_PLACEHOLDER, f'content="{key}"')
         response = current_app.response_class(html, mimetype="text/html")
     else:
         response = send_from_directory(folder(), path, max_age=300)

@@ -1,5 +1,6 @@
 """The JSON API the Power-Up calls: preview and make rounds, a card's story, settings, and
-organisations (board admins merge one name into another, or undo it)."""
+organisations (board admins merge one name into another, or undo it); setting up a board's
+programme is in programme_views."""
 
 import os
 import re
@@ -14,6 +15,7 @@ from app.people import organisations
 from app.powerup_api.auth import requires
 from app.powerup_api.badges import board_badges
 from app.powerup_api.errors import ApiError, error_response
+from app.powerup_api.programme_views import add_routes
 from app.powerup_api.serialise import (
     card_json,
     preview_json,
@@ -21,7 +23,7 @@ from app.powerup_api.serialise import (
     round_for_card,
     round_json,
 )
-from app.powerup_api.settings import settings_json, validate
+from app.powerup_api.settings import apply, settings_json, validate
 from app.rounds.closing import RoundOpen, close_round
 from app.rounds.membership import is_open
 from app.rounds.rescue import RescueRaced, rescue
@@ -29,6 +31,7 @@ from app.rounds.service import PoolChanged, confirm_round, preview_round
 from app.rounds.tally import round_tally
 
 bp = Blueprint("powerup_api", __name__, url_prefix="/api")
+add_routes(bp)  # setting up a board's programme: GET/POST /programme, PUT/DELETE /programme/token
 CONTACT_ROLES = ("admin", "normal")  # observers read the board but never see contact details
 CARD_ID = re.compile(r"[0-9a-fA-F]{24}")  # Trello's ids; anything else is no card of ours
 LARGEST_ID = 2**31 - 1  # the id column's range on PostgreSQL (and well inside SQLite's)
@@ -189,7 +192,7 @@ def settings_write():
         message = " ".join(errors.values())
         return error_response(400, "invalid_settings", message, fields=errors)
     programme = current_programme()
-    programme.settings = {**(programme.settings or {}), **changes}
+    apply(programme, changes)
     db.session.commit()
     return jsonify(settings_json(programme, editable=True))
 

@@ -5,6 +5,7 @@
   // /powerup/js/api.js → /api/: same origin as the Power-Up's pages, so no CORS is needed.
   var BASE = new URL('../../api/', document.currentScript.src).href;
   var REPORT = new URL('../../report', document.currentScript.src).href;
+  var PROGRAMMES = new URL('../../p/', document.currentScript.src).href;
   var SIGNED_OUT = 'Sign in to Trello to see UnMentoring here.';
   var token = null;  // {value, until}
   // The API sends dates as ISO for machines; people read them one way everywhere, as the
@@ -74,6 +75,15 @@
     });
   }
 
+  // The viewer's role on the board ('admin', 'normal', 'observer'), or null for a non-member.
+  function boardRole(t) {
+    var member = t.getContext().member;
+    return Promise.resolve(t.board('memberships')).then(function (board) {
+      var mine = (board.memberships || []).filter(function (m) { return m.idMember === member; });
+      return mine.length ? mine[0].memberType : null;
+    });
+  }
+
   // Who is looking: 'signed-out' (Trello gives no token), 'outsider' (not a board member), or
   // 'member'; neither of the first two need ask the service anything.
   function viewer(t) {
@@ -82,11 +92,24 @@
     }, function () { return 'signed-out'; });
   }
 
+  // Trello's REST client (t.getRestApi()) needs the service's API key, which the service writes
+  // into the page's <meta name="unmentoring-trello-key"> as it serves it.
+  function appOptions() {
+    var meta = document.querySelector('meta[name="unmentoring-trello-key"]');
+    return { appKey: meta ? meta.content : '', appName: 'UnMentoring' };
+  }
+
   root.UnMentoringApi = {
     reportUrl: REPORT,
+    appOptions: appOptions,
+    programmeUrl: function (slug) { return PROGRAMMES + slug + '/'; },
+    programme: function (t) { return call(t, 'GET', 'programme'); },
+    setUp: function (t, body) { return call(t, 'POST', 'programme', body); },
+    deauthorise: function (t) { return call(t, 'DELETE', 'programme/token'); },
     longDate: longDate,
     signedOut: SIGNED_OUT,
     isBoardMember: isBoardMember,
+    boardRole: boardRole,
     viewer: viewer,
     preview: function (t) { return call(t, 'GET', 'rounds/preview'); },
     makeRound: function (t, seed, poolHash, closeOpen) {

@@ -12,7 +12,8 @@
     report: page('report.html'),
     settings: page('settings.html'),
     cardBack: page('card-back.html'),
-    addOutput: page('add-output.html')
+    addOutput: page('add-output.html'),
+    setUp: page('set-up.html')
   };
   var BADGES_KEPT_MS = 10000;
   var badgesByBoard = {};  // board id → {at, promise}
@@ -42,14 +43,43 @@
     });
   }
 
-  function boardButtons() {
+  function openSetUp(t) {
+    return t.popup({ title: 'Set up UnMentoring', url: PAGES.setUp, height: 600 });
+  }
+
+  // Whether UnMentoring works on the board, asked of the service (Trello's docs: the browser's
+  // stored token may be out of reach, and only the service knows it still holds one).
+  function authorizationStatus(t) {
+    return UnMentoringApi.programme(t).then(function (programme) {
+      return { authorized: programme.set_up && programme.active };
+    }, function () {
+      return { authorized: false };
+    });
+  }
+
+  function boardButtons(t) {
     // 'edit': shown only to members who can edit the board, who may make pairs.
-    return [{
+    var menu = [{
       icon: { dark: ICON_WHITE, light: ICON },
       text: 'UnMentoring',
       condition: 'edit',
       callback: openMenu
     }];
+    // A board without a working programme: only its admins see anything, a way to set it up.
+    var setUp = [{
+      icon: { dark: ICON_WHITE, light: ICON },
+      text: 'Set up UnMentoring on this board',
+      condition: 'admin',
+      callback: openSetUp
+    }];
+    return UnMentoringApi.viewer(t).then(function (who) {
+      if (who !== 'member') { return menu; }  // nobody else may ask the service anything
+      return UnMentoringApi.programme(t).then(function (programme) {
+        return programme.set_up && programme.active ? menu : setUp;
+      }, function () {
+        return menu;  // the menu's pages say what went wrong
+      });
+    });
   }
 
   function allBadges(t) {
@@ -105,6 +135,8 @@
     'card-badges': cardBadges,
     'card-back-section': cardBackSection,
     'card-buttons': cardButtons,
-    'show-settings': openSettings
-  }, { appName: 'UnMentoring' });
+    'show-settings': openSettings,
+    'authorization-status': authorizationStatus,
+    'show-authorization': openSetUp
+  }, UnMentoringApi.appOptions());
 })();

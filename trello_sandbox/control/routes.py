@@ -7,9 +7,10 @@ from flask import Blueprint, jsonify, request
 from trello_sandbox import constants
 from trello_sandbox.core import sandbox
 from trello_sandbox.model import ids, tokens
-from trello_sandbox.model.boards import lookup, set_membership
+from trello_sandbox.model.boards import set_membership
 from trello_sandbox.model.errors import TrelloError
-from trello_sandbox.state.seed import new_board, new_member, powerup_enabled, set_powerup
+from trello_sandbox.model.plugins import switch_powerup
+from trello_sandbox.state.seed import new_board, new_member, powerup_enabled
 
 bp = Blueprint("sandbox_control", __name__, url_prefix="/sandbox")
 ROLES = ("admin", "normal", "observer", None)
@@ -149,15 +150,17 @@ def create_board(store, body):
 
 @bp.post("/control/power-up")
 def power_up():
-    """Enable or disable the Power-Up on a board, {"idBoard", "enabled": bool}, as a board
-    admin does in Trello's Power-Ups menu."""
+    """Enable or disable the Power-Up on a board, {"idBoard", "enabled": bool, "idMember"?: who
+    (default: the board's maker)}, as a board admin does in Trello's Power-Ups menu; disabling
+    it delivers disablePlugin to the board's webhooks."""
     body, store = _body(), sandbox().store
     if not isinstance(body.get("enabled"), bool):
         return _refuse("give idBoard and enabled: true or false")
+    member = body.get("idMember")
+    if member is not None and (not ids.is_id(member) or store.get("member", member) is None):
+        return _refuse("idMember is a sandbox member's id")
     try:
-        with store.transaction():
-            board = lookup(store, "board", body.get("idBoard"))
-            set_powerup(store, board["id"], body["enabled"])
+        board = switch_powerup(sandbox(), member, body.get("idBoard"), body["enabled"])
     except TrelloError as error:
         return _refuse(error.text)
     return jsonify(_board_summary(store, board))
@@ -202,6 +205,13 @@ def requests_log():
     """Return the /1/ calls made, oldest first: method, path, query, status, time, had_body,
     fault."""
     return jsonify(sandbox().store.find("request"))
+
+
+@bp.get("/control/webhooks")
+def webhooks_list():
+    """Return every webhook, whichever token made it: id, idModel, callbackURL, active."""
+    keys = ("id", "idModel", "callbackURL", "active")
+    return jsonify([{k: h.get(k) for k in keys} for h in sandbox().store.find("webhook")])
 
 
 @bp.get("/control/deliveries")

@@ -57,3 +57,10 @@ def list_action(member, lst, board, field=None, old=None):
     if field == "closed":
         key = "action_archived_list" if lst["closed"] else "action_sent_list_to_board"
     return build("updateList", member, data, key or "action_update_list", entities)
+
+
+def plugin_disabled(member, board, plugin_id, plugin_name):
+    """Return a disablePlugin action: a board admin removed a Power-Up from the board."""
+    data = {"board": board_ref(board), "plugin": {"id": plugin_id, "name": plugin_name}}
+    entities = {"plugin": {"type": "plugin", "id": plugin_id, "text": plugin_name}}
+    return build("disablePlugin", member, data, "action_disable_plugin", entities)

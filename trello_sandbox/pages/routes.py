@@ -12,8 +12,9 @@ from trello_sandbox.model.boards import create_list, labels_by_id
 from trello_sandbox.model.card_extras import add_attachment, add_comment
 from trello_sandbox.model.cards import create_card, update_card
 from trello_sandbox.model.errors import TrelloError
+from trello_sandbox.model.plugins import switch_powerup
 from trello_sandbox.powerup_host.routes import app_url
-from trello_sandbox.state.seed import new_board, powerup_enabled, set_powerup
+from trello_sandbox.state.seed import new_board, powerup_enabled
 
 bp = Blueprint("sandbox_pages", __name__, template_folder="templates")
 # A Markdown link, or a bare URL that stops before an escaped quote or angle bracket.
@@ -171,13 +172,12 @@ def board_json_view():
 def power_up_form():
     """Enable or disable the Power-Up on the board, as its admin does in Trello's Power-Ups
     menu; anyone else is refused."""
-    store, board = sandbox().store, chosen_board()
+    board = chosen_board()
     who = request.form.get("member") or constants.NORMAL_MEMBER_ID
     roles = {m["idMember"]: m["memberType"] for m in board["memberships"]}
     if roles.get(who) != "admin":
         return _back(board, who, error="Only the board's admins can add or remove Power-Ups.")
-    with store.transaction():
-        set_powerup(store, board["id"], request.form.get("enabled") == "true")
+    switch_powerup(sandbox(), who, board["id"], request.form.get("enabled") == "true")
     return _back(board, who)
 
 
