@@ -66,9 +66,13 @@ def _cancel_and_scrub(person):
 
 def _scrub_sent_mail_about(person):
     """Blank the kept copies of mail already sent to others that name the person or give their
-    contact details (their partners' introductions); the mail itself has gone, the copy goes."""
+    contact details (their partners' introductions); the mail itself has gone, the copy goes.
+
+    Only the person's programme's copies: the same address (or a namesake) in another
+    programme is another participation, which leaving this one does not touch."""
     details = [value for value in (person.email, person.phone, person.full_name) if value]
     sent = select(OutboxEntry).where(
+        OutboxEntry.programme_id == person.programme_id,
         OutboxEntry.operation == "mail.send",
         OutboxEntry.status == "done",
         OutboxEntry.created_at >= (person.created_at or datetime.min),
