@@ -14,7 +14,8 @@ import pytest
 from sqlalchemy import select
 
 from app.db import db, utcnow
-from app.models import OutboxEntry, Round
+from app.links import confirm_email_url
+from app.models import Avoidance, OutboxEntry, Person, Round
 from app.powerup_api.views import bp as api_blueprint
 from app.worker.jobs import run_timed_jobs
 from tests.isolation_helpers import (
@@ -28,6 +29,7 @@ from tests.isolation_helpers import (
     deliver,
     mailed_paths,
     rows_of,
+    sign_up_and_confirm,
     snapshot,
     two_programmes,
 )
@@ -274,6 +276,8 @@ def test_one_programmes_personal_links_open_nothing_under_the_other_programmes_p
         for endpoint, path, methods in routes[email]:  # each works on its own pages
             if "GET" in methods:
                 assert client.get(side.prefix + path).status_code == 200, (email, endpoint)
+            else:  # answered (here refused for want of the form's token), not 404
+                assert client.post(side.prefix + path).status_code != 404, (email, endpoint)
     csrf = csrf_token(client, f"{used_under}/signup")
     form = {"csrf_token": csrf, "url": OUTPUT["A"], "email": "someone@example.org"}
     before = snapshot(app)
@@ -285,6 +289,79 @@ def test_one_programmes_personal_links_open_nothing_under_the_other_programmes_p
                 text = answer.get_data(as_text=True)
                 assert answer.status_code == 404 or "This link does not work" in text
     assert changed_tables(before, snapshot(app)) == {}
+
+
+def test_what_sam_does_in_b_leaves_sams_place_in_a_as_it_was(app, client, sides):
+    a, b = sides["A"], sides["B"]
+    alma = PEOPLE["A"][0][1]  # in A only
+    before = rows_of(app, a.programme_id)
+    manage = b.links[SAM]["manage"]
+    with app.app_context():
+        sam_in_b = db.session.get(Person, b.people[SAM])
+        change = confirm_email_url(sam_in_b, alma)[len(app.config["PUBLIC_URL"]) :]
+    form = {"csrf_token": csrf_token(client, f"{b.prefix}/signup")}
+    back = utcnow().date() + timedelta(days=30)
+    steps = [
+        (
+            f"{manage}/pause",
+            {"until-day": back.day, "until-month": back.month, "until-year": back.year},
+        ),
+        (f"{manage}/resume", {}),
+        (f"{manage}/skip", {"skip": "yes"}),
+        (f"{manage}/never-pair", {"address": alma}),
+        (change, {}),  # Alma's address is free in B: it is in A only
+        (f"{manage}/leave", {}),
+    ]
+    for path, data in steps:
+        answer = client.post(path, data={**form, **data})
+        assert answer.status_code in (200, 302, 303), (path, answer.get_data(as_text=True)[:300])
+    drain_until_done(app)
+    assert changed_tables(before, rows_of(app, a.programme_id)) == {}
+    with app.app_context():
+        gone = db.session.get(Person, b.people[SAM])
+        avoided = db.session.scalars(select(Avoidance.avoided_person_id)).all()
+    assert gone.status == "left" and a.people[alma] not in avoided
+
+
+def test_signing_up_on_a_with_an_address_b_has_is_a_new_participation_in_a(
+    app, client, sandbox, sides
+):
+    a, b = sides["A"], sides["B"]
+    bea = PEOPLE["B"][0][1]
+    before = rows_of(app, b.programme_id)
+    sign_up_and_confirm(app, client, sandbox, "", "Bea Birch", bea, "Bolton Council")
+    assert changed_tables(before, rows_of(app, b.programme_id)) == {}
+    with app.app_context():
+        found = db.session.scalars(select(Person).where(Person.email == bea)).all()
+    assert {(p.programme_id, p.status) for p in found} == {
+        (a.programme_id, "active"),
+        (b.programme_id, "active"),
+    }
+    subjects = [m["subject"] for m in sandbox.mails() if m["to"] == bea]
+    assert not any("already" in subject.lower() for subject in subjects), subjects
+
+
+def test_a_delivery_from_b_cannot_import_a_hand_made_sign_up_card_of_a(app, client, sandbox, sides):
+    a, b = sides["A"], sides["B"]
+    desc = "Email: hand.made@a.example.org\nPhone: 020 7946 0999"
+    made = sandbox.api(
+        "POST", "/cards", params={"idList": a.lists["signups"], "name": "Hana Hand · Avon"}
+    )
+    card = made.json()["id"]
+    sandbox.api("PUT", f"/cards/{card}", params={"desc": desc})
+    before, a_before = snapshot(app), rows_of(app, a.programme_id)
+    b_people = rows_of(app, b.programme_id)["people"]
+    signups = {"id": b.lists["signups"]}  # B's own list named, A's card id
+    assert deliver(app, client, action("createCard", b.board_id, card, list=signups)) == 200
+    act = action("updateCard", b.board_id, card, list=signups, old={"desc": ""})
+    act["data"]["card"]["desc"] = desc
+    assert deliver(app, client, act) == 200
+    drain_until_done(app)
+    assert rows_of(app, b.programme_id)["people"] == b_people
+    changed = changed_tables(before, snapshot(app))
+    assert set(changed) <= {"webhook_events", "outbox_entries"}, changed
+    assert changed_tables(a_before, rows_of(app, a.programme_id)) == {}
+    assert sandbox.api("GET", f"/cards/{card}").json()["desc"] == desc  # B wrote nothing on it
 
 
 def test_each_programmes_report_and_outputs_show_only_its_own(client, runner, sides):
