@@ -222,9 +222,15 @@ def deliver(app, client, act):
     return post_signed(client, body, app.config["TRELLO_API_SECRET"], callback).status_code
 
 
-def board_cards(sandbox, board_id):
-    """Return the names of the open cards on a sandbox board, as the board page shows them."""
+def board_view(sandbox, board_id):
+    """Return every card on a sandbox board, open or archived, as the board page has them
+    (with their descriptions, attachments and comments)."""
     view = requests.get(
         f"{sandbox.url}/sandbox/board.json", params={"board": board_id}, timeout=10
     ).json()
-    return {card["name"] for lst in view["lists"] for card in lst["cards"]}
+    return [card for lst in view["lists"] for card in lst["cards"]] + view["archived"]
+
+
+def board_cards(sandbox, board_id):
+    """Return the names of the open cards on a sandbox board."""
+    return {card["name"] for card in board_view(sandbox, board_id) if not card["closed"]}

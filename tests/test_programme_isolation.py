@@ -7,6 +7,7 @@ board, with a check-in and an output recorded on each."""
 
 import csv
 import io
+import json
 import re
 from datetime import timedelta
 
@@ -25,6 +26,7 @@ from tests.isolation_helpers import (
     SLUG,
     action,
     board_cards,
+    board_view,
     changed_tables,
     deliver,
     mailed_paths,
@@ -142,6 +144,8 @@ def test_an_admin_naming_the_other_boards_things_gets_404_and_nothing_changes(
         assert answer.status_code in (404, 200), endpoint
         if answer.status_code == 200:
             assert answer.get_json() == {"kind": "none"}, endpoint
+    theirs = _call(client, headers, "GET", f"/api/cards/{away.round_card_id}", None)
+    assert theirs.get_json() == {"kind": "none"}  # their round card is no card of ours
     answer = _call(client, headers, *named["merge into theirs"])
     assert answer.status_code == 404, answer.get_json()
     assert changed_tables(before, snapshot(app)) == {}
@@ -341,6 +345,17 @@ def test_signing_up_on_a_with_an_address_b_has_is_a_new_participation_in_a(
     assert not any("already" in subject.lower() for subject in subjects), subjects
 
 
+def test_a_name_as_sign_up_form_offers_is_never_offered_on_bs(app, client, sandbox, sides):
+    organisation = "Avon Fire Authority"  # one person in A gave it; four more make it public
+    for n in range(4):
+        email = f"avon{n}@a.example.org"
+        sign_up_and_confirm(app, client, sandbox, "", f"Avon Person {n}", email, organisation)
+    assert organisation in client.get("/signup").get_data(as_text=True)
+    assert organisation not in client.get(f"/p/{SLUG}/signup").get_data(as_text=True)
+    manage = sides["B"].links[PEOPLE["B"][0][1]]["manage"]
+    assert organisation not in client.get(f"{manage}/details").get_data(as_text=True)
+
+
 def test_a_delivery_from_b_cannot_import_a_hand_made_sign_up_card_of_a(app, client, sandbox, sides):
     a, b = sides["A"], sides["B"]
     desc = "Email: hand.made@a.example.org\nPhone: 020 7946 0999"
@@ -449,8 +464,21 @@ def test_the_worker_keeps_each_boards_cards_and_mails_to_its_own_people(app, san
         cards = board_cards(sandbox, side.board_id)
         people_cards = {card.split(" · ")[0] for card in cards if not card.startswith("Round ")}
         assert people_cards == names, side.name
+        cards = board_view(sandbox, side.board_id)
+        own = {card["shortLink"] for card in cards}
+        text = json.dumps(cards)
+        assert set(re.findall(r"trello\.com/c/(\w+)", text)) <= own, side.name
+        assert OUTPUT[side.name] in text and OUTPUT[other_than(side.name)] not in text
     for key, side in sides.items():
+        others = [p for p in PEOPLE[other_than(key)] if p[1] != SAM]
         for _, email, _ in PEOPLE[key]:
+            # Sam's mails from each programme are told apart by the pages their links go to.
+            mails = " ".join(
+                m["subject"] + m["text"]
+                for m in sandbox.mails()
+                if m["to"] == email and (f"/p/{SLUG}/" in m["text"]) == bool(side.prefix)
+            )
+            assert mails and not any(name in mails or org in mails for name, _, org in others)
             if email == SAM:
                 continue
             paths = mailed_paths(sandbox, email)
@@ -459,3 +487,8 @@ def test_the_worker_keeps_each_boards_cards_and_mails_to_its_own_people(app, san
             ), (email, paths)
             if side.prefix == "":
                 assert not any(p.startswith("/p/") for p in paths), email
+
+
+def other_than(name):
+    """Return the other programme's key."""
+    return "B" if name == "A" else "A"
