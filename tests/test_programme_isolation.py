@@ -205,6 +205,24 @@ def test_a_delivery_from_board_b_naming_board_as_cards_changes_nothing_of_a(app,
     assert changed_tables(before, rows_of(app, a.programme_id)) == {}
 
 
+def test_a_hand_move_on_board_b_reaches_b_through_its_own_webhook_and_only_b(
+    live_app, client, runner, sandbox, sides
+):
+    a, b = sides["A"], sides["B"]
+    assert runner.invoke(args=["register-webhook", "--programme", SLUG]).exit_code == 0
+    before = rows_of(live_app, a.programme_id)
+    ben = PEOPLE["B"][1][1]
+    moved = sandbox.api(
+        "PUT", f"/cards/{b.cards[ben]}", member=NIA, params={"idList": b.lists["paused"]}
+    )
+    assert moved.status_code == 200, moved.text
+    found = sandbox.wait_for_deliveries(1, seconds=10, type="updateCard", status=200)
+    assert found, sandbox.deliveries()
+    with live_app.app_context():
+        assert db.session.get(Person, b.people[ben]).status == "paused"
+    assert changed_tables(before, rows_of(live_app, a.programme_id)) == {}
+
+
 def test_a_delivery_naming_a_board_no_programme_runs_is_acknowledged_and_not_kept(
     app, client, sides
 ):
@@ -433,8 +451,10 @@ def test_commands_for_programme_b_find_nobody_of_a_and_change_nothing_of_a(app, 
 def test_drawing_for_b_leaves_as_round_waiting_for_as_worker(app, client, runner, sandbox, sides):
     a, b = sides["A"], sides["B"]
     headers = _headers(sandbox, ADA, a)
+    b_before = rows_of(app, b.programme_id)
     made = client.post("/api/rounds", json={"seed": "9", "close_open": True}, headers=headers)
     assert made.status_code == 201, made.get_json()
+    assert changed_tables(b_before, rows_of(app, b.programme_id)) == {}
     a_board = board_cards(sandbox, a.board_id)
     before = rows_of(app, a.programme_id)
     result = runner.invoke(args=["pair", "--programme", SLUG, "--seed", "7", "--close-open"])
