@@ -68,7 +68,9 @@ def _cancel_and_scrub(person):
 def _scrub_sent_mail_about(person):
     """Blank the kept copies of mail already sent to others that name the person or give their
     contact details (their partners' introductions); the mail itself has gone, the copy goes.
-    Only their programme's: the same address may still take part in another, which keeps its own."""
+
+    Only the person's programme's copies: the same address (or a namesake) in another
+    programme is another participation, which leaving this one does not touch."""
     details = [value for value in (person.email, person.phone, person.full_name) if value]
     sent = select(OutboxEntry).where(
         OutboxEntry.programme_id == person.programme_id,

@@ -60,9 +60,12 @@ def _print_plan(preview):
 
 
 def _apply_now(round_):
-    """Run the round's board update here, with a progress bar; the worker finishes it if we fail."""
+    """Run the round's board update here, with a progress bar; the worker finishes it if we fail.
+    Only this programme's: another board's waiting round is its own worker's turn to apply."""
     query = select(OutboxEntry.id).where(
-        OutboxEntry.operation == "round.apply", OutboxEntry.waiting()
+        OutboxEntry.programme_id == round_.programme_id,
+        OutboxEntry.operation == "round.apply",
+        OutboxEntry.waiting(),
     )
     entry_ids = list(db.session.scalars(query.order_by(OutboxEntry.id)))
     with click.progressbar(length=round_.cards_total, label="Updating the board") as bar:

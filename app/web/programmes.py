@@ -16,7 +16,16 @@ from app.models import enter_programme, leave_programme, programme_by_slug
 SLUG_KEY = "unmentoring.programme_slug"
 _PREFIXED = re.compile(r"^/p/([^/]*)(/.*)?$")
 # Blueprints whose pages exist for each programme; "static" serves their CSS and scripts.
-PUBLIC = {"pages", "signup", "participant", "email_change", "followup", "report", None}
+PUBLIC = {
+    "pages",
+    "signup",
+    "participant",
+    "never_pair",  # the participant's "never pair me with" list, posted from their page
+    "email_change",
+    "followup",
+    "report",
+    None,
+}
 # Pages a stopped programme still answers: people can still see and erase what is kept.
 WHILE_STOPPED = {"participant", "email_change", "pages"}
 
