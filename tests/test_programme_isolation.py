@@ -41,6 +41,15 @@ from trello_sandbox import constants
 
 ADA, NIA = constants.ADMIN_MEMBER_ID, constants.NORMAL_MEMBER_ID
 UNKNOWN_CARD, UNKNOWN_ID = "5a4db0a4d0000000000ffff1", 999_999
+# A set-up as a board admin would send it; the token is made up (the board answers first).
+TOKEN = "ATTA" + "0" * 60
+SET_UP = {
+    "name": "Taken over",
+    "slug": "taken-over",
+    "contact_email": "x@example.org",
+    "listed": True,
+    "token": TOKEN,
+}
 PUBLIC_API = {"powerup_api.openapi_document"}  # needs no token and names no board
 
 
@@ -78,6 +87,10 @@ def api_calls(side, other=None):
         "powerup_api.rounds_rescue": ("POST", f"/api/rounds/{side.round_id}/rescue", None),
         "powerup_api.settings_read": ("GET", "/api/settings", None),
         "powerup_api.settings_write": ("PUT", "/api/settings", {"odd": "sit_out"}),
+        "powerup_api.programme_read": ("GET", "/api/programme", None),
+        "powerup_api.programme_set_up": ("POST", "/api/programme", SET_UP),
+        "powerup_api.programme_authorise": ("PUT", "/api/programme/token", {"token": TOKEN}),
+        "powerup_api.programme_deauthorise": ("DELETE", "/api/programme/token", None),
     }
 
 
@@ -255,6 +268,7 @@ LINK_OF = {
     "participant.overview": "manage",
     "participant.details": "manage",
     "participant.leave": "manage",
+    "participant.leave_all": "manage",
     "participant.pause": "manage",
     "participant.resume": "manage",
     "participant.skip": "manage",

@@ -103,11 +103,21 @@ def _prepare_board(programme):
             raise ApiError(502, "board_not_ready", message) from None
 
 
+def _members_only(programme, member_id, minimum):
+    """Refuse (403) a caller below `minimum` on a working programme's board: its token can
+    tell. A board with no programme, or a stopped one, has no token to ask: there the token a
+    board admin brings is checked instead (_checked_token)."""
+    if programme is not None and programme.active:
+        check_role(role_on(programme, member_id), minimum)
+
+
 def programme_read():
     """Say whether the caller's board has a programme, and whether it works and is authorised:
     the Power-Up's authorization-status asks this, not the browser's stored token."""
     claims = verified_claims()
-    return jsonify(programme_json(programme_for_board(claims["idBoard"])))
+    programme = programme_for_board(claims["idBoard"])
+    _members_only(programme, claims["idMember"], "observer")
+    return jsonify(programme_json(programme))
 
 
 def programme_set_up():
@@ -117,6 +127,7 @@ def programme_set_up():
     board_id, member_id = claims["idBoard"], claims["idMember"]
     body = request.get_json(silent=True)
     programme = programme_for_board(board_id)
+    _members_only(programme, member_id, "admin")
     fields, errors = read_set_up(body, programme)
     if errors:
         return error_response(400, "invalid", " ".join(errors.values()), fields=errors)
@@ -165,6 +176,7 @@ def programme_authorise():
     """Authorise the board's programme again with a board admin's new token: a stopped one
     resumes; the lists and webhook are checked and made if missing."""
     claims = verified_claims()
+    _members_only(programme_for_board(claims["idBoard"]), claims["idMember"], "admin")
     token = _token_from(request.get_json(silent=True))
     programme = _own_programme(claims["idBoard"])
     _checked_token(programme.trello_board_id, claims["idMember"], token)
@@ -179,10 +191,10 @@ def programme_deauthorise():
     """Take UnMentoring's authorisation off the board (board admins): the token is revoked at
     Trello and deleted here, and the programme stops; its data is kept until erased."""
     claims = verified_claims()
+    _members_only(programme_for_board(claims["idBoard"]), claims["idMember"], "admin")
     programme = _own_programme(claims["idBoard"])
     if not programme.active:
         return jsonify(programme_json(programme))
-    check_role(role_on(programme, claims["idMember"]), "admin")
     give_back(programme, REMOVED_BY_ADMIN)
     db.session.commit()
     current_app.extensions["powerup_members"].forget(programme.trello_board_id)
