@@ -70,6 +70,9 @@ class Config:
         self.OUTBOX_BACKOFF_SECONDS = float(_env("OUTBOX_BACKOFF_SECONDS", "5"))
         # How long a worker holds an entry; a worker that dies lets it go after this long.
         self.OUTBOX_LEASE_SECONDS = float(_env("OUTBOX_LEASE_SECONDS", "300"))
+        # Programmes whose outbox the worker carries out side by side, a thread each: as many
+        # as boards that make rounds at the same time, so none waits behind another's round.
+        self.OUTBOX_THREADS = int(_env("OUTBOX_THREADS", "10"))
         # Seconds a SQLite writer waits for another to finish before the request gives up (503).
         self.SQLITE_BUSY_TIMEOUT = float(_env("SQLITE_BUSY_TIMEOUT", "15"))
         # POSTs to the public forms per client address (Flask-Limiter syntax, ";" between limits).

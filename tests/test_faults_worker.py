@@ -26,7 +26,7 @@ from tests.round_helpers import board_snapshot
 from tests.support import outbox_states, set_up_board
 
 PEOPLE, ROUND_SEED = 100, 2026
-KILLS = 1  # per run: the worker leases one entry at a time, so at most one mail is in flight
+KILLS = 1  # per run: one programme, whose entries the worker runs one at a time: one mail in flight
 # About 102 board writes (100 cards, the round card, its label) and 100 introductions.
 WORK_ITEMS = 202
 

@@ -1,6 +1,7 @@
 """The outbox: writes wait out a Trello outage and then happen exactly once."""
 
 import signal
+import threading
 from datetime import timedelta
 
 import pytest
@@ -235,3 +236,37 @@ def test_a_worker_whose_lease_ran_out_does_not_record_over_the_worker_that_took_
         kept = db.session.get(OutboxEntry, entry.id)
         assert (kept.status, kept.attempts) == ("running", 2)  # as the other worker left it
         assert db.session.scalar(select(func.count()).select_from(WebhookEvent)) == 0
+
+
+def test_with_threads_each_programmes_work_runs_beside_the_others(app, sandbox, monkeypatch):
+    from app.models import Programme
+    from tests.programme_helpers import second_programme
+
+    meeting = threading.Barrier(2, timeout=5)
+
+    def meet(payload, entry=None):
+        """Finish only once the other programme's entry is running too (else fail, retried)."""
+        meeting.wait()
+
+    _add_operation(app, monkeypatch, "test.meet", meet)
+    _, _, second_id = second_programme(app, sandbox, webhook=False)
+    with app.app_context():
+        for programme in (current_programme(), db.session.get(Programme, second_id)):
+            outbox.enqueue(programme, "test.meet", {})
+        db.session.commit()
+        assert outbox.run_due(threads=2) == {"done": 2}
+    assert [status for status, _, _ in _entries(app)] == ["done", "done"]
+
+
+def test_without_threads_two_programmes_entries_never_run_at_once(app, sandbox, monkeypatch):
+    from app.models import Programme
+    from tests.programme_helpers import second_programme
+
+    meeting = threading.Barrier(2, timeout=0.5)
+    _add_operation(app, monkeypatch, "test.meet", lambda payload, entry=None: meeting.wait())
+    _, _, second_id = second_programme(app, sandbox, webhook=False)
+    with app.app_context():
+        for programme in (current_programme(), db.session.get(Programme, second_id)):
+            outbox.enqueue(programme, "test.meet", {})
+        db.session.commit()
+        assert outbox.run_due() == {"pending": 2}

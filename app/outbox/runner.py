@@ -6,6 +6,7 @@ whose lease ran out; failures back off exponentially until OUTBOX_MAX_ATTEMPTS.
 
 import logging
 import random
+from collections import Counter
 from datetime import timedelta
 
 from flask import current_app
@@ -18,6 +19,7 @@ from app.models.delivery import WAITING
 from app.models.programmes import ACTIVE
 from app.outbox.operations import PermanentError
 from app.outbox.queue import operations
+from app.outbox.together import side_by_side
 from app.redact import describe_error
 
 log = logging.getLogger(__name__)
@@ -29,9 +31,9 @@ def lease():
     return timedelta(seconds=current_app.config.get("OUTBOX_LEASE_SECONDS", 300))
 
 
-def _due_ids(now, limit):
-    """Return ids of entries that are due, unlocked and first in their lane, of programmes that
-    work, taking the programmes in turn so that one busy board does not hold up the others."""
+def _due_rows(now, limit, programme_id=None):
+    """Return (id, programme id) of entries that are due, unlocked and first in their lane, of
+    programmes that work (of one programme when named), at most limit per programme."""
     earlier = aliased(OutboxEntry)
     blocked = exists().where(
         and_(
@@ -48,12 +50,28 @@ def _due_ids(now, limit):
         .where(or_(OutboxEntry.lane.is_(None), ~blocked))
     )
     working = select(Programme.id).where(Programme.state == ACTIVE).order_by(Programme.id)
+    if programme_id is not None:
+        working = working.where(Programme.id == programme_id)
     rows = []
-    for programme_id in db.session.scalars(working):
-        mine = due.where(OutboxEntry.programme_id == programme_id)
+    for programme in db.session.scalars(working).all():
+        mine = due.where(OutboxEntry.programme_id == programme)
         ids = db.session.scalars(mine.order_by(OutboxEntry.id).limit(limit))
-        rows.extend((entry_id, programme_id) for entry_id in ids)
-    return _in_turns(rows)[:limit]
+        rows.extend((entry_id, programme) for entry_id in ids)
+    return rows
+
+
+def _due_ids(now, limit, programme_id=None):
+    """Return ids of due entries (see _due_rows), taking the programmes in turn so that one
+    busy board does not hold up the others."""
+    return _in_turns(_due_rows(now, limit, programme_id))[:limit]
+
+
+def due_programmes(now=None):
+    """Return the ids of the working programmes with an entry due, and end the read, so that
+    the next look sees what was queued since."""
+    ids = list(dict.fromkeys(programme for _, programme in _due_rows(now or utcnow(), 1)))
+    db.session.commit()
+    return ids
 
 
 def _in_turns(rows):
@@ -197,12 +215,24 @@ def _run_claimed(entry, attempt):
     return entry.status
 
 
-def run_due(limit=50, now=None):
-    """Carry out due entries, each at most once per call, until none is due; count outcomes."""
+def run_due(limit=50, now=None, threads=1, programme_id=None):
+    """Carry out due entries, each at most once per call, until none is due; count outcomes.
+
+    With threads above 1, the programmes with work due run side by side, a thread each (at
+    most threads at once), each until none of its own is due: their Trello calls then share
+    the API key's budget by fair share (app/trello/throttle.py), where one after another each
+    board waits for the ones before it and, alone on the key, is held to its own token's
+    100 requests per 10 s. programme_id limits the call to one programme's entries."""
+    if threads > 1:
+        return side_by_side(
+            lambda: due_programmes(now),
+            lambda programme: _run_due_until_none(limit, now, programme),
+            threads,
+        )
     counts, seen = {}, set()
     while len(seen) < limit:
         # Finishing an entry can unblock the next one in its lane, so look again.
-        fresh = [i for i in _due_ids(now or utcnow(), limit) if i not in seen]
+        fresh = [i for i in _due_ids(now or utcnow(), limit, programme_id) if i not in seen]
         if not fresh:
             break
         for entry_id in fresh[: limit - len(seen)]:
@@ -211,3 +241,11 @@ def run_due(limit=50, now=None):
             if status:
                 counts[status] = counts.get(status, 0) + 1
     return counts
+
+
+def _run_due_until_none(limit, now, programme_id):
+    """Carry out one programme's due entries, pass after pass, until none is due; count them."""
+    totals = Counter()
+    while counts := run_due(limit, now, programme_id=programme_id):
+        totals.update(counts)
+    return totals

@@ -35,8 +35,8 @@ def worker_command(once, interval):
 
 
 def worker_pass():
-    """Run the timed jobs and what is due in the outbox once; return the outbox's counts,
-    or None when the pass failed.
+    """Run the timed jobs and what is due in the outbox once, the programmes side by side
+    (OUTBOX_THREADS); return the outbox's counts, or None when the pass failed.
 
     A database that is down or locked for long fails the pass, not the worker: it says so
     and tries again on the next pass, as a platform restarting it would, but without the wait.
@@ -44,7 +44,7 @@ def worker_pass():
     try:
         for job, count in run_timed_jobs().items():
             click.echo(f"Timed jobs: {count} {job}")
-        counts = outbox.run_due()
+        counts = outbox.run_due(threads=current_app.config["OUTBOX_THREADS"])
     except Exception as exc:  # noqa: BLE001 - one failed pass must not stop the worker
         db.session.rollback()
         click.echo(f"Worker pass failed, trying again: {describe_error(exc)}", err=True)

@@ -6,7 +6,9 @@ that knows ten tokens on one key and counts every call in the sandbox's windows 
 per token, 300 per 10 s per key, from trello_sandbox/rate_limits.py), answering 429 with
 Trello's body and headers over the limit. It does not model Trello's rule that more than 200
 429s on a key in one window earn 429s for the rest of it, which would only make the baseline
-worse. Once the sandbox issues tokens per member, the same scenario can run on it instead.
+worse. bench_programmes runs whole rounds through the app and its worker on the sandbox, which
+now issues tokens per member; this one stays for what that does not show: the throttle before
+the key budget meeting 429s, and boards sending from several threads at once.
 """
 
 import logging

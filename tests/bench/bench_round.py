@@ -10,7 +10,7 @@ import requests
 
 from app import create_app, outbox
 from app.db import db, utcnow
-from app.models import Person, current_programme
+from app.models import Person, Programme, current_programme, first_programme, programme_scope
 from app.rounds.service import confirm_round
 from app.trello.board import setup_board
 from trello_sandbox import constants
@@ -37,32 +37,37 @@ def _app(server, folder):
     return app
 
 
-def add_people(server, app, count, organisations=40):
-    """Set up the board and create count confirmed participants with cards, outside any timing."""
+def add_people(server, app, count, organisations=40, programme_id=None, token=None):
+    """Set up a programme's board (the first programme's unless named) and create count confirmed
+    participants with cards, with the board admin's token (the service's by default), outside
+    any timing."""
+    auth = {**AUTH, "token": token} if token else AUTH
     with app.app_context():
-        setup_board()
-        programme = current_programme()
-        signups = programme.list_id("signups")
-        for n in range(count):
-            name, org = f"Person {n}", f"Organisation {n % organisations}"
-            card = requests.post(
-                f"{server.api_base}/cards",
-                params={**AUTH, "idList": signups, "name": f"{name} · {org}"},
-                timeout=10,
-            ).json()
-            db.session.add(
-                Person(
-                    programme_id=programme.id,
-                    full_name=name,
-                    email=f"p{n}@example.org",
-                    organisation=org,
-                    share_channels=["email"],
-                    status="active",
-                    confirmed_at=utcnow(),
-                    trello_card_id=card["id"],
+        found = db.session.get(Programme, programme_id) if programme_id else first_programme()
+        with programme_scope(found):
+            setup_board()
+            programme = current_programme()
+            signups = programme.list_id("signups")
+            for n in range(count):
+                name, org = f"Person {n}", f"Organisation {n % organisations}"
+                card = requests.post(
+                    f"{server.api_base}/cards",
+                    params={**auth, "idList": signups, "name": f"{name} · {org}"},
+                    timeout=10,
+                ).json()
+                db.session.add(
+                    Person(
+                        programme_id=programme.id,
+                        full_name=name,
+                        email=f"p{n}@example.org",
+                        organisation=org,
+                        share_channels=["email"],
+                        status="active",
+                        confirmed_at=utcnow(),
+                        trello_card_id=card["id"],
+                    )
                 )
-            )
-        db.session.commit()
+            db.session.commit()
 
 
 def run():
