@@ -99,7 +99,19 @@
     return { appKey: meta ? meta.content : '', appName: 'UnMentoring' };
   }
 
+  // Put one paragraph of text (or nothing) in a status box; className styles it.
+  function message(id, value, className) {
+    var box = document.getElementById(id);
+    box.innerHTML = '';
+    if (!value) { return; }
+    var p = document.createElement('p');
+    if (className) { p.className = className; }
+    p.textContent = value;
+    box.appendChild(p);
+  }
+
   root.UnMentoringApi = {
+    message: message,
     reportUrl: REPORT,
     appOptions: appOptions,
     programmeUrl: function (slug) { return PROGRAMMES + slug + '/'; },

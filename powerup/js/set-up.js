@@ -10,15 +10,7 @@
   var form = document.getElementById('set-up');
   var token = null;
 
-  function message(id, value, className) {
-    var box = document.getElementById(id);
-    box.innerHTML = '';
-    if (!value) { return; }
-    var p = document.createElement('p');
-    if (className) { p.className = className; }
-    p.textContent = value;
-    box.appendChild(p);
-  }
+  var message = UnMentoringApi.message;
 
   function fieldErrors(fields) {
     var first = null;

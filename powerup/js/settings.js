@@ -9,15 +9,7 @@
   var FIELDS = NUMBERS.concat(['odd', 'same_org', 'contact_email']);
   var form = document.getElementById('settings');
 
-  function message(id, value, className) {
-    var box = document.getElementById(id);
-    box.innerHTML = '';
-    if (!value) { return; }
-    var p = document.createElement('p');
-    if (className) { p.className = className; }
-    p.textContent = value;
-    box.appendChild(p);
-  }
+  var message = UnMentoringApi.message;
 
   function fieldErrors(fields) {
     FIELDS.forEach(function (name) {
