@@ -140,6 +140,8 @@ BAD_FIELDS = [
     ({"contact_email": "organisers at example"}, "contact_email"),
     ({"name": ""}, "name"),
     ({"name": "x" * 101}, "name"),
+    ({"name": "Ours\u202eevil"}, "name"),  # a right-to-left override, into mail subjects
+    ({"name": "Ours\x00"}, "name"),
 ]
 
 

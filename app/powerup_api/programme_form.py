@@ -2,6 +2,7 @@
 contact address and whether the start page lists it, checked field by field."""
 
 import re
+import unicodedata
 
 from flask import current_app
 
@@ -51,6 +52,10 @@ def check_name(value, errors):
     name = " ".join(value.split())
     if len(name) > NAME_LONGEST:
         errors["name"] = f"Enter a name of {NAME_LONGEST} characters or fewer"
+        return None
+    if any(unicodedata.category(char) in ("Cc", "Cf", "Cs", "Co", "Cn") for char in name):
+        # It goes into mail subjects and page titles: letters, digits and punctuation only.
+        errors["name"] = "Enter the name with letters, digits, spaces and punctuation only"
         return None
     return name
 
