@@ -64,9 +64,7 @@ def test_a_token_revoked_on_trello_stops_the_programme_and_keeps_its_work_waitin
     # The worker leaves it alone from now on: nothing is tried while it is stopped.
     asked_before = len(sandbox.requests())
     drain(app)
-    assert not [
-        r for r in sandbox.requests()[asked_before:] if board["id"] in r.get("path", "")
-    ]
+    assert not [r for r in sandbox.requests()[asked_before:] if board["id"] in r.get("path", "")]
     said = runner.invoke(args=["doctor"]).output
     assert "stopped" in said and "refused the board's token" in said and token not in said
     # The second programme's pages still answer for the people in it.
