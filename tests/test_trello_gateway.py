@@ -222,14 +222,17 @@ def test_server_errors_that_persist_give_up_after_the_configured_retries(sandbox
 
 
 @pytest.mark.slow
-def test_300_writes_in_a_row_never_meet_a_rate_limit(sandbox, gateway, card):
+def test_more_writes_in_a_row_than_one_window_allows_never_meet_a_rate_limit(
+    sandbox, gateway, card
+):
+    # 150 cross a 10-second window of 100 once; `make bench` sends 300 (bench_gateway).
     _, made = card
-    for n in range(300):
+    for n in range(150):
         gateway.update_card(made["id"], desc=f"update {n}")
     log = calls(sandbox)
     assert [e for e in log if e["status"] == 429] == []
-    assert len(calls(sandbox, "PUT", f"/1/cards/{made['id']}")) == 300
-    assert sandbox.api("GET", f"/cards/{made['id']}").json()["desc"] == "update 299"
+    assert len(calls(sandbox, "PUT", f"/1/cards/{made['id']}")) == 150
+    assert sandbox.api("GET", f"/cards/{made['id']}").json()["desc"] == "update 149"
 
 
 def test_a_bad_request_surfaces_trellos_message_and_is_not_retried(sandbox, gateway):
