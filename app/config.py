@@ -76,7 +76,13 @@ class Config:
         # Seconds a SQLite writer waits for another to finish before the request gives up (503).
         self.SQLITE_BUSY_TIMEOUT = float(_env("SQLITE_BUSY_TIMEOUT", "15"))
         # POSTs to the public forms per client address (Flask-Limiter syntax, ";" between limits).
-        self.SIGNUP_RATE_LIMIT = _env("SIGNUP_RATE_LIMIT", "10 per minute;100 per day")
+        # A council's staff share one address: a 200-person sign-up drive, some posting twice
+        # to correct the form, fits in 10 minutes; a thousand posts an hour do not.
+        self.SIGNUP_RATE_LIMIT = _env(
+            "SIGNUP_RATE_LIMIT", "300 per 10 minutes;600 per hour;2000 per day"
+        )
+        # POSTs of one email address to one form (sign-up, change details), from any address.
+        self.EMAIL_RATE_LIMIT = _env("EMAIL_RATE_LIMIT", "10 per minute;50 per day")
         # GETs and POSTs to personal links (/me/…, /signup/confirm/…) per client address.
         self.PARTICIPANT_RATE_LIMIT = _env("PARTICIPANT_RATE_LIMIT", "60 per minute")
         self.RATELIMIT_ENABLED = _env("RATELIMIT_ENABLED", "true").lower() != "false"

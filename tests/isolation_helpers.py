@@ -88,7 +88,11 @@ def mailed_paths(sandbox, email):
 def two_programmes(app, client, runner, sandbox):
     """Set up the first board and a second one, sign people up on each, draw a round on each,
     record a check-in and an output on each; return {"A": Side, "B": Side}."""
-    app.config.update(SIGNUP_RATE_LIMIT="1000 per minute", PARTICIPANT_RATE_LIMIT="1000 per minute")
+    app.config.update(
+        SIGNUP_RATE_LIMIT="1000 per minute",
+        EMAIL_RATE_LIMIT="1000 per minute",
+        PARTICIPANT_RATE_LIMIT="1000 per minute",
+    )
     set_up_board(app, sandbox)
     board, _token, second_id = second_programme(app, sandbox, slug=SLUG, webhook=False)
     with app.app_context():

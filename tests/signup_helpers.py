@@ -28,8 +28,10 @@ _LINK = re.compile(r"https?://\S+/(signup/confirm|me)/([A-Za-z0-9_.\-]+)")
 
 @pytest.fixture
 def roomy(app):
-    """Raise the per-address POST limit for tests that post many times from 127.0.0.1."""
+    """Raise the per-address and per-email POST limits for tests that post many times from
+    127.0.0.1, often with one email address."""
     app.config["SIGNUP_RATE_LIMIT"] = "1000 per minute"
+    app.config["EMAIL_RATE_LIMIT"] = "1000 per minute"
     return app
 
 

@@ -38,6 +38,17 @@ def email_field():
     )
 
 
+def typed_email(value):
+    """Return an address as email_field stores it, or None when the field would refuse it."""
+    value = clean_line(value) or ""
+    if len(value) > 254:
+        return None
+    try:
+        return normalise_email(value)
+    except ValueError:
+        return None
+
+
 class DetailsForm(FlaskForm):
     """What a participant tells us about themselves and what their partner may see."""
 

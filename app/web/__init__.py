@@ -1,8 +1,8 @@
 """What every page shares: templates, CSRF, rate limits, security headers and error pages; and
 the service's own pages (start, privacy, health).
 
-security: headers and cookie · limits: per-address rate limits · errors: error pages ·
-pages: start and privacy · health: /healthz.
+security: headers and cookie · limits: rate limits per client and per email address ·
+errors: error pages · pages: start and privacy · health: /healthz.
 """
 
 from flask import g, has_request_context
@@ -14,9 +14,16 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from app import vocabulary
 from app.models import current_programme, current_scope_id, organisers_contact
 from app.web import errors, health, limits, pages, programmes, security
-from app.web.limits import limit_personal_links, limit_posts, limiter
+from app.web.limits import limit_email_repeats, limit_personal_links, limit_posts, limiter
 
-__all__ = ["csrf", "init_app", "limit_personal_links", "limit_posts", "limiter"]
+__all__ = [
+    "csrf",
+    "init_app",
+    "limit_email_repeats",
+    "limit_personal_links",
+    "limit_posts",
+    "limiter",
+]
 
 csrf = CSRFProtect()
 SERVICE_NAME = "UnMentoring"

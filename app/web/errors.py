@@ -3,6 +3,8 @@
 from flask import render_template
 from flask_wtf.csrf import CSRFError
 
+from app.web.limits import EMAIL_SCOPE
+
 
 def init_app(app):
     """Answer an expired form, too many requests, a missing page and a crash with our pages."""
@@ -18,8 +20,28 @@ def _csrf_error(error):
 
 
 def _too_many(error):
-    """Ask the person to wait, in a page, when a client posts too often."""
-    return render_template("errors/too_many.html"), 429
+    """Ask the person to wait, in a page, when a client or an email address posts too often:
+    the page says which, and how long the count that was full lasts."""
+    limit = getattr(error, "limit", None)
+    page = render_template(
+        "errors/too_many.html",
+        for_email=getattr(limit, "scope", None) == EMAIL_SCOPE,
+        wait=_wait_words(limit.limit.get_expiry() if limit is not None else 60),
+    )
+    return page, 429
+
+
+def _wait_words(seconds):
+    """Return how long to wait in words: "a minute", "10 minutes", "an hour", "a day"."""
+    for unit, name, one in (
+        (86400, "day", "a day"),
+        (3600, "hour", "an hour"),
+        (60, "minute", "a minute"),
+    ):
+        if seconds >= unit:
+            count = -(-seconds // unit)
+            return one if count == 1 else f"{count} {name}s"
+    return "a minute"
 
 
 def _not_found(error):
