@@ -9,10 +9,11 @@ import sys
 from collections import Counter
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
+from app import outbox
 from app.db import db
-from app.models import OutboxEntry, Person, Round
+from app.models import OutboxEntry, Person, Round, first_programme
 from app.worker.jobs import CLAIM as TIMED_CLAIM
 from app.worker.reconcile import CLAIM as RECONCILE_CLAIM
 from tests.fault_helpers import (
@@ -39,7 +40,10 @@ def _postgres_only(app):
     """Skip on SQLite: its one writer at a time is why the docs say to run one worker there
     (tests/test_faults_worker.py covers one worker killed on SQLite)."""
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        pytest.skip("several worker processes at once are for PostgreSQL; on SQLite run one")
+        pytest.skip(
+            "SKIP LOCKED and several worker processes at once are for PostgreSQL; "
+            "SQLite has neither, and the docs say to run one worker there"
+        )
 
 
 def _start(env, folder, n):
@@ -205,3 +209,29 @@ def test_a_worker_killed_among_three_changes_nothing_in_the_end_state(
     slots = _claimed_slots(app, TIMED_CLAIM)
     assert set(lines.values()) <= {1}, "each slot's jobs ran once, in one worker"
     assert {slot for _, slot in lines} <= set(slots)
+
+
+def test_a_worker_passes_over_an_entry_another_is_claiming_and_keeps_its_lane_waiting(
+    app, monkeypatch
+):
+    """While another worker's claim holds entry 1 (its row locked), a pass on PostgreSQL takes
+    the next free entry at once instead of waiting for it, and leaves entry 1's lane alone."""
+    _postgres_only(app)
+    ran = []
+    with app.app_context():
+        handlers = app.extensions["outbox_operations"].handlers
+        monkeypatch.setitem(handlers, "test.note", lambda payload, entry: ran.append(payload["n"]))
+        programme = first_programme()
+        for n, lane in enumerate(["card:a", "card:a", "card:b"], start=1):
+            outbox.enqueue(programme, "test.note", {"n": n}, lane=lane)
+        db.session.commit()
+        other = db.engine.connect()  # the other worker, mid-claim on entry 1
+        other.execute(text("SELECT id FROM outbox_entries WHERE id = 1 FOR UPDATE"))
+        try:
+            assert outbox.run_due() == {"done": 1}
+        finally:
+            other.rollback()
+            other.close()
+        assert ran == [3], "entry 2 waits behind entry 1 in its lane; entry 3 is free"
+        assert outbox.run_due() == {"done": 2}
+    assert ran == [3, 1, 2]
