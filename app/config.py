@@ -73,6 +73,9 @@ class Config:
         # Programmes whose outbox the worker carries out side by side, a thread each: as many
         # as boards that make rounds at the same time, so none waits behind another's round.
         self.OUTBOX_THREADS = int(_env("OUTBOX_THREADS", "10"))
+        # Seconds between runs of each programme's timed jobs (closing, nudges, rescue, unpause,
+        # erasure), once per slot across all worker processes; reconcile keeps its 10 minutes.
+        self.TIMED_JOBS_SECONDS = float(_env("TIMED_JOBS_SECONDS", "60"))
         # Seconds a SQLite writer waits for another to finish before the request gives up (503).
         self.SQLITE_BUSY_TIMEOUT = float(_env("SQLITE_BUSY_TIMEOUT", "15"))
         # POSTs to the public forms per client address (Flask-Limiter syntax, ";" between limits).

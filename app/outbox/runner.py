@@ -1,7 +1,9 @@
 """The outbox's runner: claim a due entry with a lease, carry it out, record the outcome.
 
 Lanes keep per-card and per-person order; the claim counts attempts, which fences off a worker
-whose lease ran out; failures back off exponentially until OUTBOX_MAX_ATTEMPTS.
+whose lease ran out; failures back off exponentially until OUTBOX_MAX_ATTEMPTS. On PostgreSQL a
+claim takes the first due entry no other worker is claiming (FOR UPDATE SKIP LOCKED), so several
+worker processes drain one outbox side by side; on SQLite it is a compare-and-set on an id.
 """
 
 import logging
@@ -10,7 +12,7 @@ from collections import Counter
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import and_, exists, or_, select, update
+from sqlalchemy import and_, case, exists, or_, select, update
 from sqlalchemy.orm import aliased
 
 from app.db import db, utcnow
@@ -31,9 +33,8 @@ def lease():
     return timedelta(seconds=current_app.config.get("OUTBOX_LEASE_SECONDS", 300))
 
 
-def _due_rows(now, limit, programme_id=None):
-    """Return (id, programme id) of entries that are due, unlocked and first in their lane, of
-    programmes that work (of one programme when named), at most limit per programme."""
+def _due_query(now):
+    """Return a SELECT of the ids of entries that are due, unlocked and first in their lane."""
     earlier = aliased(OutboxEntry)
     blocked = exists().where(
         and_(
@@ -42,18 +43,29 @@ def _due_rows(now, limit, programme_id=None):
             earlier.status.in_(WAITING),
         )
     )
-    due = (
+    return (
         select(OutboxEntry.id)
         .where(OutboxEntry.waiting())
         .where(OutboxEntry.available_at <= now)
         .where(or_(OutboxEntry.locked_until.is_(None), OutboxEntry.locked_until < now))
         .where(or_(OutboxEntry.lane.is_(None), ~blocked))
     )
+
+
+def _working_programmes(programme_id=None):
+    """Return the ids of the programmes that work (only programme_id's when named), in order."""
     working = select(Programme.id).where(Programme.state == ACTIVE).order_by(Programme.id)
     if programme_id is not None:
         working = working.where(Programme.id == programme_id)
+    return list(db.session.scalars(working).all())
+
+
+def _due_rows(now, limit, programme_id=None):
+    """Return (id, programme id) of entries that are due, unlocked and first in their lane, of
+    programmes that work (of one programme when named), at most limit per programme."""
+    due = _due_query(now)
     rows = []
-    for programme in db.session.scalars(working).all():
+    for programme in _working_programmes(programme_id):
         mine = due.where(OutboxEntry.programme_id == programme)
         ids = db.session.scalars(mine.order_by(OutboxEntry.id).limit(limit))
         rows.extend((entry_id, programme) for entry_id in ids)
@@ -103,6 +115,42 @@ def _claim(entry_id, now):
     )
     db.session.commit()
     return result.rowcount == 1
+
+
+def skips_locked():
+    """Tell whether the database can pass over rows that other workers hold (PostgreSQL's
+    SKIP LOCKED); SQLite has one writer at a time and keeps to compare-and-set claims."""
+    return db.session.get_bind().dialect.name == "postgresql"
+
+
+def _claim_first(now, candidates):
+    """Lease the first of candidates (due ids, in the order to run them) that is still due and
+    that no other worker is claiming; return its id, or None when none is (PostgreSQL only).
+
+    SELECT … FOR UPDATE SKIP LOCKED passes over the rows other workers are claiming at this
+    moment, and the due conditions pass over those they have leased, so N workers reading the
+    same due ids each take a different one in one query, instead of all racing for the first
+    with a compare-and-set each. The UPDATE in the same transaction leases the row the SELECT
+    locked, so the claim cannot be lost. The lane condition is _due_rows's: an entry whose lane
+    has an earlier entry waiting or running is never picked, locked or not.
+    """
+    order = case({entry_id: n for n, entry_id in enumerate(candidates)}, value=OutboxEntry.id)
+    query = (
+        _due_query(now)
+        .where(OutboxEntry.id.in_(candidates))
+        .order_by(order)
+        .limit(1)
+        .with_for_update(skip_locked=True, of=OutboxEntry)
+    )
+    entry_id = db.session.scalar(query)
+    if entry_id is not None:
+        db.session.execute(
+            update(OutboxEntry)
+            .where(OutboxEntry.id == entry_id)
+            .values(status="running", locked_until=now + lease(), attempts=OutboxEntry.attempts + 1)
+        )
+    db.session.commit()
+    return entry_id
 
 
 def _backoff(attempts):
@@ -180,6 +228,11 @@ def run_entry(entry_id, now=None):
     (not claimed, or taken over by another worker after this one's lease ran out)."""
     if not _claim(entry_id, now or utcnow()):
         return None
+    return _run_leased(entry_id)
+
+
+def _run_leased(entry_id):
+    """Carry out an entry this worker has just leased, in its programme's scope (see run_entry)."""
     entry = db.session.get(OutboxEntry, entry_id)
     attempt = entry.attempts
     with programme_scope(entry.programme):
@@ -222,13 +275,19 @@ def run_due(limit=50, now=None, threads=1, programme_id=None):
     most threads at once), each until none of its own is due: their Trello calls then share
     the API key's budget by fair share (app/trello/throttle.py), where one after another each
     board waits for the ones before it and, alone on the key, is held to its own token's
-    100 requests per 10 s. programme_id limits the call to one programme's entries."""
+    100 requests per 10 s. programme_id limits the call to one programme's entries.
+
+    On PostgreSQL each lease is taken with SKIP LOCKED (_claim_first), so worker processes
+    running this at once each take different entries; elsewhere (SQLite) the due ids are
+    read, then each is claimed by compare-and-set (_claim)."""
     if threads > 1:
         return side_by_side(
             lambda: due_programmes(now),
             lambda programme: _run_due_until_none(limit, now, programme),
             threads,
         )
+    if skips_locked():
+        return _run_due_skipping_locked(limit, now, programme_id)
     counts, seen = {}, set()
     while len(seen) < limit:
         # Finishing an entry can unblock the next one in its lane, so look again.
@@ -238,6 +297,34 @@ def run_due(limit=50, now=None, threads=1, programme_id=None):
         for entry_id in fresh[: limit - len(seen)]:
             seen.add(entry_id)
             status = run_entry(entry_id, now)
+            if status:
+                counts[status] = counts.get(status, 0) + 1
+    return counts
+
+
+def _run_due_skipping_locked(limit, now, programme_id):
+    """Carry out due entries as run_due does, leasing each with SKIP LOCKED (_claim_first): read
+    the due ids (the programmes in turn), take them one by one in that order, passing over
+    those other workers hold, and read again until none is due or limit have run.
+
+    When twice running none of the ids just read could be claimed, the rest are held by other
+    workers (or by a transaction that locked them): the call ends rather than spin, and the
+    worker's next pass looks again."""
+    counts, seen, missed = {}, set(), 0
+    while len(seen) < limit and missed < 2:
+        # Finishing an entry can unblock the next one in its lane, so look again.
+        fresh = [i for i in _due_ids(now or utcnow(), limit, programme_id) if i not in seen]
+        if not fresh:
+            break
+        while fresh and len(seen) < limit:
+            entry_id = _claim_first(now or utcnow(), fresh)
+            if entry_id is None:
+                missed += 1
+                break
+            missed = 0
+            fresh.remove(entry_id)
+            seen.add(entry_id)
+            status = _run_leased(entry_id)
             if status:
                 counts[status] = counts.get(status, 0) + 1
     return counts

@@ -15,21 +15,33 @@ from app.rounds.closing import close_due
 from app.rounds.rescue import RescueRaced, rescue_due
 from app.rounds.taking_part import unpause_due
 from app.worker.reconcile import run_if_due as reconcile_if_due
+from app.worker.slots import claim_slot, slot_of
 
 log = logging.getLogger(__name__)
 # Matches the privacy notice: unconfirmed sign-ups are erased after this long.
 UNCONFIRMED_KEPT = timedelta(days=30)
+# The claim rows of the timed jobs' slots (app/worker/slots.py): written as done, never run.
+CLAIM = "timed.claim"
 
 
 def run_timed_jobs(now=None):
     """Run every active programme's timed jobs, each in its own scope, then erase the programmes
-    stopped for longer than the retention period; count them together."""
+    stopped for longer than the retention period; count them together.
+
+    Every worker calls this on every pass, but a programme's jobs run once per slot of
+    TIMED_JOBS_SECONDS (and reconcile once per ten minutes) across all of them: the worker
+    that claims the slot runs them, the others pass over that programme until the next slot.
+    """
     now = now or utcnow()
+    every = current_app.config["TIMED_JOBS_SECONDS"]
     totals = {}
     for programme in active_programmes():
         with programme_scope(programme):
-            for name, n in _programme_jobs(programme, now).items():
-                totals[name] = totals.get(name, 0) + n
+            if claim_slot(programme, "timed", every, now, CLAIM, prune=True) is not None:
+                for name, n in _programme_jobs(programme, now, slot_of(now, every)).items():
+                    totals[name] = totals.get(name, 0) + n
+            # Not counted: once per ten-minute slot of its own; it prints nothing.
+            reconcile_if_due(programme, now)
     erased = erase_stopped_programmes(now)
     if erased:
         totals["people erased from stopped programmes"] = erased
@@ -66,9 +78,10 @@ def erase_stopped_programmes(now):
     return total
 
 
-def _programme_jobs(programme, now):
+def _programme_jobs(programme, now, slot):
     """Close rounds whose date passed, re-match people stranded long enough, bring back paused
-    people, erase stale sign-ups, send round reminders, reconcile."""
+    people, erase stale sign-ups, send round reminders: the jobs of one claimed slot."""
+    log.debug("timed jobs for programme %s: slot %s", programme.id, slot)
     counts = {
         "rounds closed": close_due(programme, now.date()),
         "back from pause": unpause_due(programme, now.date()),
@@ -77,8 +90,6 @@ def _programme_jobs(programme, now):
     }
     db.session.commit()
     counts["re-matched after a partner left"] = _rescue(programme, now)
-    # Not counted: one reconcile per ten minutes, however many workers run; it prints nothing.
-    reconcile_if_due(programme, now)
     counts = {name: n for name, n in counts.items() if n}
     if counts:
         log.info("timed jobs for programme %s: %s", programme.id, counts)

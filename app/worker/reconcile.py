@@ -1,18 +1,18 @@
 """Reconcile: repair what webhooks missed, on demand (`flask reconcile`) and every ten minutes
 from the worker, once per slot however many workers run."""
 
-import calendar
 import logging
 
 import click
 from flask.cli import with_appcontext
 
-from app.db import db, insert_once
+from app.db import db
 from app.followup.reconcile import reconcile_round, unapplied_round
 from app.models import OutboxEntry, current_programme, programme_option
 from app.redact import describe_error
 from app.signup.board_events import reconcile_signups
 from app.trello.gateway import TrelloError
+from app.worker.slots import claim_slot
 
 log = logging.getLogger(__name__)
 EVERY_SECONDS = 600
@@ -23,29 +23,12 @@ CLAIM = "reconcile.claim"
 def run_if_due(programme, now):
     """Run reconcile once per ten-minute slot, however many workers ask; True if this one did.
 
-    The claim is an outbox row written as already done: its unique dedupe key lets one worker
-    win the slot, and the outbox itself never runs it.
+    The claim is an outbox row written as already done (app/worker/slots.py): its unique
+    dedupe key lets one worker win the slot, and the outbox itself never runs it.
     """
-    slot = calendar.timegm(now.timetuple()) // EVERY_SECONDS
-    key = f"reconcile:{slot}"
-    taken = db.select(OutboxEntry.id).where(
-        OutboxEntry.programme_id == programme.id, OutboxEntry.dedupe_key == key
-    )
-    if db.session.scalar(taken) is not None:
-        return False
-    claim_id = insert_once(
-        OutboxEntry,
-        ("programme_id", "dedupe_key"),
-        programme_id=programme.id,
-        operation=CLAIM,
-        payload={"slot": slot},
-        dedupe_key=key,
-        status="done",
-        done_at=now,
-    )
-    db.session.commit()
+    claim_id = claim_slot(programme, "reconcile", EVERY_SECONDS, now, CLAIM)
     if claim_id is None:
-        return False  # another worker took this slot a moment ago
+        return False  # another worker (or an earlier pass) took this slot
     _reconcile_logged(programme, claim_id)
     return True
 

@@ -52,7 +52,7 @@ def main():
     for module in modules():
         print(f"== {module.__name__} ==", flush=True)
         result = module.run()
-        print(table(result["rows"]))
+        print(table(result["rows"], result.get("columns", COLUMNS)))
         print(("OK: " if result["ok"] else "FAILED: ") + result["verdict"], flush=True)
         results.append({"module": module.__name__, **result})
     summary = summary_rows(results)
