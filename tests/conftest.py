@@ -155,9 +155,31 @@ def runner(app):
 @pytest.fixture
 def live_app(app, app_port):
     """Serve the app over real HTTP on PUBLIC_URL so the sandbox can call it (webhooks)."""
-    server = make_server("127.0.0.1", app_port, app, threaded=True)
+    server = make_server("127.0.0.1", app_port, _queue_pass_after_deliveries(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield app
     server.shutdown()
     server.server_close()
+
+
+def _queue_pass_after_deliveries(app):
+    """Wrap the app so that each webhook delivery is processed, as the worker's queue pass
+    would a moment later, before the answer goes back: a test that waits for the sandbox's
+    delivery then finds its effects, as it did when the receiver processed actions itself."""
+    from app.webhooks import queue
+
+    def serve(environ, start_response):
+        """Answer the request; after a delivery, run queue passes until none is left."""
+        try:
+            return app(environ, start_response)
+        finally:
+            if (
+                environ.get("PATH_INFO") == "/webhooks/trello"
+                and environ["REQUEST_METHOD"] == "POST"
+            ):
+                with app.app_context():
+                    while queue.process_received():
+                        pass
+
+    return serve

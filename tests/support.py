@@ -12,7 +12,8 @@ from sqlalchemy import func, select
 
 from app import outbox, trello
 from app.db import db, utcnow
-from app.models import OutboxEntry
+from app.models import OutboxEntry, Person, current_programme
+from app.webhooks import queue
 from app.webhooks.signature import signature
 
 # Real webhook deliveries captured by other projects (tests/payloads/SOURCES.md says whose).
@@ -46,10 +47,21 @@ def reconfigure(app, **settings):
 
 
 def drain(app, now=None):
-    """Carry out what is due in the outbox, each entry once, as one pass of the worker would;
-    return the counts by outcome."""
+    """Process the webhook actions received, then carry out what is due in the outbox, each
+    entry once, as one pass of the worker would; return the outbox's counts by outcome."""
+    process_webhooks(app)
     with app.app_context():
         return outbox.run_due(limit=1000, now=now)
+
+
+def process_webhooks(app):
+    """Process every received webhook action, as the worker's queue passes would; return how
+    many were processed."""
+    done = 0
+    with app.app_context():
+        while passed := queue.process_received():
+            done += passed
+    return done
 
 
 def drain_until_done(app, passes=30):
@@ -79,12 +91,37 @@ def payload_bytes(name, replacements=None):
     return text.encode("utf-8")
 
 
-def post_signed(client, body, secret, callback_url, **headers):
-    """POST exact bytes to the webhook receiver with Trello's signature over them."""
+def participant_card(app, card_id, name="Card Holder"):
+    """Make a card a participant's, so that the receiver keeps actions on it (it drops actions on
+    cards that are nobody's and in none of the programme's lists)."""
+    with app.app_context():
+        programme = current_programme()
+        db.session.add(
+            Person(
+                programme_id=programme.id,
+                full_name=name,
+                email=f"{card_id}@example.org",
+                organisation="Example",
+                share_channels=["email"],
+                status="active",
+                confirmed_at=utcnow(),
+                trello_card_id=card_id,
+            )
+        )
+        db.session.commit()
+
+
+def post_signed(client, body, secret, callback_url, process=True, **headers):
+    """POST exact bytes to the webhook receiver with Trello's signature over them; then, unless
+    told not to, let the worker's queue pass process what it recorded, as it would a moment
+    later."""
     headers.setdefault("X-Trello-Webhook", signature(secret, body, callback_url))
-    return client.post(
+    response = client.post(
         "/webhooks/trello", data=body, headers=headers, content_type="application/json"
     )
+    if process:
+        process_webhooks(client.application)
+    return response
 
 
 def board_id_of(payload_name):

@@ -1,5 +1,5 @@
-"""A burst of 1,000 signed deliveries (10% repeats) through gunicorn: all acknowledged, each
-action processed exactly once."""
+"""A burst of 1,000 signed deliveries (10% repeats) through gunicorn: all acknowledged and
+queued, then each action processed exactly once by the worker's queue pass."""
 
 import os
 import random
@@ -18,14 +18,16 @@ from app.models import Output, WebhookEvent
 from app.webhooks.signature import signature
 from tests.conftest import free_port
 from tests.followup_helpers import action, delivery, make_round
+from tests.support import process_webhooks
 
 pytestmark = pytest.mark.usefixtures("board")
 ROOT = Path(__file__).resolve().parents[1]
 UNIQUE, REPEATS, CLIENTS = 900, 100, 8
 
 
-def start_gunicorn(database_uri, sandbox, tmp_path, workers=4):
-    """Start the app under gunicorn on a free port; return (process, base URL) once it answers."""
+def start_gunicorn(database_uri, sandbox, tmp_path, workers=4, factory="app:create_app()"):
+    """Start an app (the factory gunicorn calls) on a free port; return (process, base URL) once
+    it answers."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     env = {
@@ -49,7 +51,7 @@ def start_gunicorn(database_uri, sandbox, tmp_path, workers=4):
             f"127.0.0.1:{port}",
             "--log-level",
             "warning",
-            "app:create_app()",
+            factory,
         ],
         cwd=ROOT,
         env=env,
@@ -123,6 +125,10 @@ def test_a_burst_of_a_thousand_deliveries_is_acknowledged_and_processed_exactly_
         process.terminate()
         process.wait(timeout=10)
     assert statuses.count(200) == UNIQUE + REPEATS, sorted(set(statuses))
+    with app.app_context():
+        waiting = db.session.scalars(select(WebhookEvent.status).distinct()).all()
+    assert waiting == ["received"]  # acknowledged, for the worker to process
+    assert process_webhooks(app) == UNIQUE
     with app.app_context():
         events = db.session.execute(
             select(WebhookEvent.status, func.count()).group_by(WebhookEvent.status)

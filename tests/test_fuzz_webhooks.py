@@ -22,7 +22,7 @@ from app.webhooks.receiver import MAX_BODY
 from app.webhooks.signature import signature
 from tests.fuzz_helpers import HOSTILE_TEXT, budget, changed_tables, rows, state, trello_writes
 from tests.round_helpers import add_people
-from tests.support import board_id_of, payload_bytes
+from tests.support import board_id_of, participant_card, payload_bytes, process_webhooks
 
 SCALARS = st.one_of(
     st.none(),
@@ -150,15 +150,18 @@ class Receiver:
         self.callback = app.config["PUBLIC_URL"] + "/webhooks/trello"
 
     def post(self, body, content_type="application/json", secret=None):
-        """POST these exact bytes with Trello's signature over them (or another secret's)."""
+        """POST these exact bytes with Trello's signature over them (or another secret's); then
+        process what the receiver queued."""
         header = signature(secret or self.secret, body, self.callback)
         # A raw input stream: given data=b"" and a form type, the test client writes a form.
-        return self.client.post(
+        answer = self.client.post(
             "/webhooks/trello",
             input_stream=io.BytesIO(body),
             content_length=len(body),
             headers={"X-Trello-Webhook": header, "Content-Type": content_type},
         )
+        process_webhooks(self.app)  # the worker's queue pass, as it would run a moment later
+        return answer
 
     def deliver_and_check(self, body, content_type="application/json"):
         """Deliver twice; assert no 5xx, rejection changes nothing, acceptance records once."""
@@ -256,7 +259,9 @@ def test_trello_shaped_actions_with_any_text_on_participants_cards_are_taken_and
     check()
     handled = _handled(app)
     assert set(handled) == set(WEBHOOKS.handlers), handled  # each handler ran
-    assert sum(handled.values()) >= 100, handled
+    # Actions on strangers' cards that name none of the programme's lists are dropped on
+    # arrival (tests/test_webhook_queue.py shows they change nothing); most others are kept.
+    assert sum(handled.values()) >= 50, handled
     assert _handled(app, "failed") == {}  # no handler raised on an action Trello could send
     assert rows(app)["outputs"], "no fuzzed comment or attachment reached a participant"
 
@@ -318,6 +323,7 @@ def test_a_body_over_the_limit_is_refused_unread_and_one_at_it_is_read(app, rece
 @pytest.mark.sqlite_only
 @pytest.mark.parametrize("name", ["addAttachmentToCard_upload.json", "updateCard_move.json"])
 def test_a_real_payload_under_a_wrong_secret_or_content_type_changes_nothing(app, receiver, name):
+    participant_card(app, "63d387e699609c7f4bf0e0ce")  # both payloads' card, so it is kept
     body = payload_bytes(name, {board_id_of(name): app.config["TRELLO_BOARD_ID"]})
     before = state(app, receiver.sandbox)
     for content_type in CONTENT_TYPES:

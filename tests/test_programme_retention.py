@@ -29,11 +29,17 @@ def sign_up(client, prefix, email):
     assert answer.status_code in (200, 302, 303)
 
 
-def add_confirmed(app, programme_id, email):
-    """Store a confirmed participant of a programme, with a "never pair me with" entry."""
+# Grace's card on the second board: the receiver keeps actions on participants' cards.
+GRACE_CARD = "9" * 24
+
+
+def add_confirmed(app, programme_id, email, card_id=None):
+    """Store a confirmed participant of a programme (with a card if given), with a "never pair
+    me with" entry."""
     with app.app_context():
         person = Person(
             programme_id=programme_id,
+            trello_card_id=card_id,
             email=email,
             organisation="Navy",
             status="active",
@@ -74,10 +80,10 @@ def a_second_programme_with_people(app, client, runner, sandbox):
     set_up_board(app, sandbox)
     board, _token, second_id = second_programme(app, sandbox)
     sign_up(client, "/p/second", "pending@example.org")
-    add_confirmed(app, second_id, "grace@example.org")
+    add_confirmed(app, second_id, "grace@example.org", card_id=GRACE_CARD)
     add_confirmed(app, _first_id(app), "grace@example.org")
     callback = app.config["PUBLIC_URL"] + "/webhooks/trello"
-    delivery = comment_delivery(board["id"], "Grace Hopper said +447700900123")
+    delivery = comment_delivery(board["id"], "Grace Hopper said +447700900123", GRACE_CARD)
     answer = post_signed(client, delivery, app.config["TRELLO_API_SECRET"], callback)
     assert answer.status_code == 200
     with app.app_context():

@@ -44,15 +44,16 @@ def add_to(app, programme_id, status, email):
         db.session.commit()
 
 
-def comment_delivery(board_id, text):
-    """Return the bytes of a Trello delivery of a comment made on a board."""
+def comment_delivery(board_id, text, card_id=None):
+    """Return the bytes of a Trello delivery of a comment made on a board (on a card of its
+    own unless named)."""
     action = {
         "id": secrets.token_hex(12),
         "type": "commentCard",
         "date": "2026-12-01T12:00:00.000Z",
         "data": {
             "text": text,
-            "card": {"id": secrets.token_hex(12), "name": "Grace Hopper · Navy"},
+            "card": {"id": card_id or secrets.token_hex(12), "name": "Grace Hopper · Navy"},
             "board": {"id": board_id, "name": "Second network"},
         },
     }

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from app.db import db
 from app.models import WebhookEvent, current_programme
 from app.webhooks.signature import signature
-from tests.support import PAYLOADS, board_id_of, payload_bytes, post_signed
+from tests.support import PAYLOADS, board_id_of, participant_card, payload_bytes, post_signed
 
 MOVE = "updateCard_move.json"
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "trello-payloads"
@@ -22,9 +22,8 @@ def test_the_payload_copies_match_the_shared_captures_byte_for_byte():
 
 @pytest.fixture
 def move_body(app):
-    """The captured move payload, rewritten onto the configured board."""
-    with app.app_context():
-        current_programme()
+    """The captured move payload, rewritten onto the configured board, of a participant's card."""
+    participant_card(app, "63d387e699609c7f4bf0e0ce")
     return payload_bytes(MOVE, {board_id_of(MOVE): app.config["TRELLO_BOARD_ID"]})
 
 
@@ -103,8 +102,7 @@ def test_action_for_another_board_is_acknowledged_and_ignored(app, client):
 
 
 def test_non_ascii_payload_verifies_on_the_raw_bytes(app, client):
-    with app.app_context():
-        current_programme()
+    participant_card(app, "627bc1e708099f5b7124c099")
     name = "commentCard_action_only.json"
     action = payload_bytes(name, {board_id_of(name): app.config["TRELLO_BOARD_ID"]})
     body = b'{"action": ' + action + b', "model": {}, "webhook": {}}'

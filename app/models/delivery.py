@@ -13,6 +13,8 @@ class WebhookEvent(db.Model):
     """A Trello action received by the webhook, kept once per action id."""
 
     __tablename__ = "webhook_events"
+    # The worker's queue pass finds the received actions, oldest first (app.webhooks.queue).
+    __table_args__ = (Index("ix_webhook_events_queue", "status", "id"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id"), index=True)
     action_id: Mapped[str] = mapped_column(String(24), unique=True)

@@ -1,9 +1,10 @@
 """Receiving Trello's webhooks: check each delivery's signature and shape, record the action
-once, and run the handlers app.handlers composes for its type.
+once, and later, in the worker, run the handlers app.handlers composes for its type.
 
-signature: Trello's HMAC · payloads: what a delivery must look like · routing: the Router each
-feature declares its handlers on · dispatch: running them in the delivery's transaction ·
-receiver: the HEAD and POST endpoint.
+signature: Trello's HMAC · payloads: what a delivery must look like · early_drop: which actions
+can matter at all · receiver: the HEAD and POST endpoint, one insert per action · routing: the
+Router each feature declares its handlers on · dispatch: running them in one transaction ·
+queue: the worker's pass over the received actions.
 """
 
 from app import web

@@ -1,5 +1,5 @@
-"""Processing a recorded Trello action: its handlers write only to the database and the outbox,
-so the webhook answers quickly and never calls Trello itself."""
+"""Processing a recorded Trello action: its handlers write only to the database and the outbox
+and never call Trello themselves; the worker's queue pass (app.webhooks.queue) runs them."""
 
 import logging
 
@@ -19,8 +19,9 @@ def router():
 def process(programme, event):
     """Run the event's handlers inside the caller's transaction, which the caller commits.
 
-    So the action and everything it causes are stored together or not at all: a delivery that
-    fails half-way (the database locked) leaves nothing, and Trello's redelivery starts afresh.
+    So the action's new status and everything it causes are stored together or not at all: a
+    pass that fails half-way (the database locked, the worker killed) leaves the action
+    "received", and the next pass starts afresh.
     A handler's own failure undoes only the handlers' work; the action is kept as failed and
     reconcile repairs the board.
     """
@@ -30,7 +31,7 @@ def process(programme, event):
             for handle in routes.handlers_for(event.action_type):
                 handle(programme, event)
     except OperationalError:
-        raise  # the database itself failed: the caller answers 503 and Trello delivers again
+        raise  # the database itself failed: the caller rolls back and a later pass tries again
     except Exception:  # a bad action is recorded, never a 500
         log.exception("webhook action %s could not be processed", event.action_id)
         event.status = "failed"

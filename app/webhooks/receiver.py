@@ -1,15 +1,19 @@
-"""Trello webhook receiver: check the signature on the raw bytes, record each action once."""
+"""Trello webhook receiver: check the signature on the raw bytes, record each action once.
+
+Acknowledging costs one indexed insert: the handlers run later, in the worker's queue pass
+(app.webhooks.queue), so a burst of deliveries never waits on them.
+"""
 
 import logging
 
 from flask import Blueprint, current_app, request
-from sqlalchemy.exc import IntegrityError
 
-from app.db import db
+from app.db import db, insert_once, utcnow
 from app.models import WebhookEvent, programme_for_board, programme_scope
 from app.trello.board import WEBHOOK_PATH, callback_url
-from app.webhooks.dispatch import process
+from app.webhooks.early_drop import concerns_programme
 from app.webhooks.payloads import check_shape, parse_payload, storable
+from app.webhooks.queue import RECEIVED
 from app.webhooks.signature import signature_is_valid
 
 bp = Blueprint("webhooks", __name__)
@@ -34,7 +38,7 @@ def _read_body():
 
 @bp.post(WEBHOOK_PATH)
 def trello_delivery():
-    """Verify, then record the action once; never call Trello here and never answer 410."""
+    """Verify, then queue the action once; never call Trello here and never answer 410."""
     body = _read_body()
     if body is None:
         return "", 413
@@ -58,27 +62,22 @@ def trello_delivery():
 
 
 def _record(programme, action_id, action_type, action):
-    """Store the action by id; a repeat delivery is acknowledged and ignored."""
-    if db.session.query(WebhookEvent.id).filter_by(action_id=action_id[:24]).first():
+    """Store the action once by id, to be processed by the worker's queue pass; a repeat
+    delivery, or an action on a card that is nobody's business here, is acknowledged only."""
+    if not concerns_programme(programme, action):
         return "", 200
-    event = WebhookEvent(
+    recorded = insert_once(
+        WebhookEvent,
+        ("action_id",),
         programme_id=programme.id,
         action_id=action_id[:24],
         action_type=action_type[:64],
         action_date=str(action.get("date", ""))[:40],
         payload=action,
+        status=RECEIVED,
+        received_at=utcnow(),
     )
-    db.session.add(event)
-    try:
-        db.session.flush()
-        # Database and outbox writes only: slow work (Trello calls, mail) waits for the worker.
-        # One commit stores the action with what it caused, so a redelivery never finds it
-        # recorded but unprocessed.
-        process(programme, event)
-        db.session.commit()
-    except IntegrityError:
-        # The same action arrived twice at once; the other request recorded it.
-        db.session.rollback()
-        return "", 200
-    log.info("webhook action %s (%s) recorded", action_id, action_type)
+    db.session.commit()
+    if recorded is not None:
+        log.info("webhook action %s (%s) queued", action_id, action_type)
     return "", 200

@@ -11,6 +11,7 @@ from sqlalchemy.engine import make_url
 from app import outbox
 from app.db import db
 from app.redact import describe_error
+from app.webhooks import queue
 from app.worker.jobs import run_timed_jobs
 
 
@@ -35,13 +36,16 @@ def worker_command(once, interval):
 
 
 def worker_pass():
-    """Run the timed jobs and what is due in the outbox once, the programmes side by side
-    (OUTBOX_THREADS); return the outbox's counts, or None when the pass failed.
+    """Process the webhook actions received since the last pass, then run the timed jobs and
+    what is due in the outbox once, the programmes side by side (OUTBOX_THREADS); return the
+    counts (actions processed, and the outbox's), or None when the pass failed.
 
     A database that is down or locked for long fails the pass, not the worker: it says so
     and tries again on the next pass, as a platform restarting it would, but without the wait.
     """
     try:
+        # First, so the outbox work the actions queue goes out in this same pass.
+        actions = queue.process_received()
         for job, count in run_timed_jobs().items():
             click.echo(f"Timed jobs: {count} {job}")
         counts = outbox.run_due(threads=current_app.config["OUTBOX_THREADS"])
@@ -49,9 +53,11 @@ def worker_pass():
         db.session.rollback()
         click.echo(f"Worker pass failed, trying again: {describe_error(exc)}", err=True)
         return None
+    if actions:
+        click.echo(f"Webhook actions: {actions} processed")
     if counts:
         click.echo("Outbox: " + ", ".join(f"{n} {s}" for s, n in sorted(counts.items())))
-    return counts
+    return {**counts, "webhook actions": actions} if actions else counts
 
 
 def _safe_db_name():
