@@ -41,10 +41,11 @@ def gateway(spec):
 
 
 def write_many(spec, start, results):
-    """Send spec["count"] card updates once start is set; put (sent, refused, when the last
-    was answered on the machine's monotonic clock) on results."""
+    """Say "ready" on results, send spec["count"] card updates once start is set, then put
+    (sent, refused, when the last was answered on the machine's monotonic clock) on results."""
     made = gateway(spec)
-    start.wait(30)
+    results.put("ready")
+    start.wait(60)
     sent = refused = 0
     for n in range(spec["count"]):
         try:

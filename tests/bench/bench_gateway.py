@@ -102,7 +102,8 @@ def with_processes_and_redis(server, card_id):
     processes = [context.Process(target=write_many, args=(s, start, results)) for s in specs]
     for process in processes:
         process.start()
-    time.sleep(5)  # let each child import the app and build its gateway before the off
+    for _ in processes:
+        results.get(timeout=60)  # "ready": the child has imported the app and made its gateway
     started = time.monotonic()
     start.set()
     outcomes = [results.get(timeout=300) for _ in processes]
