@@ -89,8 +89,12 @@ class Config:
         # GETs and POSTs to personal links (/me/…, /signup/confirm/…) per client address.
         self.PARTICIPANT_RATE_LIMIT = _env("PARTICIPANT_RATE_LIMIT", "60 per minute")
         self.RATELIMIT_ENABLED = _env("RATELIMIT_ENABLED", "true").lower() != "false"
+        # Redis shared by every web and worker process (redis://host:port/db): one Trello budget
+        # per token and per API key across them all, and the rate limits' counts. Unset, each
+        # process keeps its own, so run one worker process and one web process.
+        self.REDIS_URL = _env("REDIS_URL")
         # memory:// counts per process; a shared store (redis://…) counts across processes.
-        self.RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://")
+        self.RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", self.REDIS_URL or "memory://")
         # Proxies in front of the app (e.g. 1 behind Heroku's router), so limits see the client.
         self.PROXY_HOPS = int(_env("PROXY_HOPS", "0"))
 

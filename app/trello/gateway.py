@@ -9,7 +9,7 @@ from trello import TrelloClient
 from trello.exceptions import ResourceUnavailable
 
 from app.models import current_programme
-from app.trello import vault
+from app.trello import shared_budget, vault
 from app.trello.http import TrelloError, TrelloSession, redact
 from app.trello.throttle import KEY_RATE_LIMIT, Throttle, digest, shared_key_budget
 
@@ -74,15 +74,26 @@ class TrelloGateway:
 
     @classmethod
     def from_config(cls, config):
-        """Build a gateway from a mapping of settings named as in app.config."""
+        """Build a gateway from a mapping of settings named as in app.config; with REDIS_URL,
+        its token's and its key's budgets are the ones every process shares in Redis."""
+        api_key, token = config["TRELLO_API_KEY"], config.get("TRELLO_TOKEN")
+        rate_limit = int(config.get("TRELLO_RATE_LIMIT", 100))
+        budgets = {}
+        if config.get("REDIS_URL"):
+            url, key_limit = config["REDIS_URL"], rate_limit * KEY_RATE_LIMIT // 100
+            budgets = {
+                "token_budget": shared_budget.token_budget(url, token, rate_limit),
+                "key_budget": shared_budget.key_budget(url, api_key, key_limit),
+            }
         return cls(
-            config["TRELLO_API_KEY"],
-            config.get("TRELLO_TOKEN"),
+            api_key,
+            token,
             config["TRELLO_API_BASE"],
             config.get("TRELLO_BOARD_ID"),
             timeout=float(config.get("TRELLO_TIMEOUT", 10.0)),
             max_retries=int(config.get("TRELLO_MAX_RETRIES", 5)),
-            rate_limit=int(config.get("TRELLO_RATE_LIMIT", 100)),
+            rate_limit=rate_limit,
+            **budgets,
         )
 
     def _call(self, method, path, params=None, body=None):

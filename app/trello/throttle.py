@@ -9,8 +9,8 @@ Trello's x-rate-limit-* headers say little is left (another process or deploymen
 too); the key's also after a 429 that names it.
 
 A budget is the small interface `Budget` below; `WindowBudget` keeps one in this process.
-Sharing budgets across processes (issue 17) means another implementation of the same four
-methods, kept in Redis, passed to the gateway as its key budget and its token budget.
+With REDIS_URL set, shared_budget.RedisWindowBudget keeps the same window in Redis, so that
+every process on a token or a key shares one budget (the gateway takes both from there).
 """
 
 import hashlib
@@ -34,10 +34,11 @@ FAIR_POLL = 0.01  # how often a board over its fair share asks again while other
 class Ticket:
     """One request's claim on a budget: queued, then holding a place dated by its answer."""
 
-    __slots__ = ("party", "at", "state")
+    __slots__ = ("party", "at", "state", "key")
 
     def __init__(self, party):
         self.party, self.at, self.state = party, INF, "new"  # new, queued, held, done
+        self.key = None  # its name in a shared budget (shared_budget.py), once it has one
 
 
 class Budget:

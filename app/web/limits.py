@@ -14,8 +14,10 @@ EMAIL_SCOPE = "email"
 
 def init_app(app):
     """Give the app its limiter, and the one limit all personal-link pages share."""
-    # One limiter per app: Flask-Limiter keeps its storage on the instance.
-    limiter = Limiter(get_remote_address, app=app)
+    # One limiter per app: Flask-Limiter keeps its storage on the instance. The storage is
+    # RATELIMIT_STORAGE_URI (REDIS_URL when only that is set, so every process shares one
+    # count); if Redis goes away, each process counts in memory until it is back.
+    limiter = Limiter(get_remote_address, app=app, in_memory_fallback_enabled=True)
     app.extensions["unmentoring_limiter"] = limiter
     # One count is shared by all link pages, so guessing tokens across them costs the same
     # as on one.
