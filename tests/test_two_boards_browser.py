@@ -7,6 +7,7 @@ import re
 import time
 from urllib.parse import quote
 
+import pytest
 import requests
 from playwright.sync_api import expect
 
@@ -145,6 +146,9 @@ def report(base, slug):
     return requests.get(f"{base}/p/{slug}/report.json", timeout=10).json()
 
 
+# The browser walks the Power-Up and pages; that nothing of one programme reaches the other on
+# PostgreSQL is tested there too, through every route (test_programme_isolation.py).
+@pytest.mark.sqlite_only
 def test_two_boards_run_their_own_programmes_side_by_side(page, live_app, sandbox, worker):  # noqa: F811
     app, base = live_app, live_app.config["PUBLIC_URL"]
     app.config["SIGNUP_RATE_LIMIT"] = "1000 per minute"
