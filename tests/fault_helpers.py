@@ -9,9 +9,11 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from sqlalchemy import func, select
+
 from app import create_app
 from app.db import db
-from app.models import current_programme
+from app.models import OutboxEntry, current_programme
 from app.rounds.service import confirm_round
 from tests.round_helpers import add_people, board_snapshot
 from tests.support import UNTHROTTLED, drain, outbox_states, set_up_board
@@ -103,3 +105,15 @@ def repeated_sends(mails):
     """Return how many times mails were sent again under a Message-ID already received (the
     sandbox keeps one copy, as Gmail does, but counts every send in `received`)."""
     return sum(m["received"] - 1 for m in mails)
+
+
+def work_done(app, sandbox, writes_before):
+    """Count the round's work done so far: board writes the sandbox saw plus mails recorded."""
+    writes = sum(1 for c in sandbox.requests()[writes_before:] if c["method"] != "GET")
+    with app.app_context():
+        mails = db.session.scalar(
+            select(func.count()).where(
+                OutboxEntry.operation == "mail.send", OutboxEntry.status == "done"
+            )
+        )
+    return writes + mails

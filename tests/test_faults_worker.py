@@ -6,10 +6,10 @@ import random
 import signal
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from app.db import db
-from app.models import OutboxEntry, Person, Round
+from app.models import Person, Round
 from tests.fault_helpers import (
     UNTHROTTLED,
     introductions_by_recipient,
@@ -20,6 +20,7 @@ from tests.fault_helpers import (
     start_worker,
     stop_worker,
     wait_until,
+    work_done,
     worker_env,
 )
 from tests.round_helpers import board_snapshot
@@ -31,18 +32,6 @@ KILLS = 1  # per run: one programme, whose entries the worker runs one at a time
 WORK_ITEMS = 202
 
 
-def _work_done(app, sandbox, writes_before):
-    """Count the round's work done so far: board writes the sandbox saw plus mails recorded."""
-    writes = sum(1 for c in sandbox.requests()[writes_before:] if c["method"] != "GET")
-    with app.app_context():
-        mails = db.session.scalar(
-            select(func.count()).where(
-                OutboxEntry.operation == "mail.send", OutboxEntry.status == "done"
-            )
-        )
-    return writes + mails
-
-
 def _run_killed_then_restarted(app, sandbox, kill_at):
     """Start the worker, start the round, SIGKILL the worker once kill_at items of work are
     done, then run a new worker until the outbox is drained."""
@@ -51,7 +40,7 @@ def _run_killed_then_restarted(app, sandbox, kill_at):
     first = start_worker(env)  # it starts up while the round is being stored
     try:
         start_round(app, sandbox, PEOPLE, ROUND_SEED)
-        wait_until(lambda: _work_done(app, sandbox, before) >= kill_at or outbox_drained(app))
+        wait_until(lambda: work_done(app, sandbox, before) >= kill_at or outbox_drained(app))
     finally:
         first.send_signal(signal.SIGKILL)
         first.wait(timeout=10)

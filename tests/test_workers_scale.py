@@ -9,7 +9,7 @@ import sys
 from collections import Counter
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import select, text
 
 from app import outbox
 from app.db import db
@@ -26,6 +26,7 @@ from tests.fault_helpers import (
     start_round,
     stop_worker,
     wait_until,
+    work_done,
     worker_env,
 )
 from tests.round_helpers import board_snapshot
@@ -165,18 +166,6 @@ def test_three_workers_drain_a_round_each_entry_once_and_timed_jobs_once_per_slo
     assert reconciles and len(set(reconciles)) == len(reconciles)
 
 
-def _work_done(app, sandbox, writes_before):
-    """Count the round's work done so far: board writes the sandbox saw plus mails recorded."""
-    writes = sum(1 for c in sandbox.requests()[writes_before:] if c["method"] != "GET")
-    with app.app_context():
-        mails = db.session.scalar(
-            select(func.count()).where(
-                OutboxEntry.operation == "mail.send", OutboxEntry.status == "done"
-            )
-        )
-    return writes + mails
-
-
 def test_a_worker_killed_among_three_changes_nothing_in_the_end_state(
     app, sandbox, tmp_path, sqlite_template
 ):
@@ -190,7 +179,7 @@ def test_a_worker_killed_among_three_changes_nothing_in_the_end_state(
         before = len(sandbox.requests())
         start_round(app, sandbox, PEOPLE, ROUND_SEED)
         # About 200 items of work in all (100 card writes, 100 introductions): kill midway.
-        wait_until(lambda: _work_done(app, sandbox, before) >= 150 or outbox_drained(app))
+        wait_until(lambda: work_done(app, sandbox, before) >= 150 or outbox_drained(app))
         workers[0].send_signal(signal.SIGKILL)
         workers[0].wait(timeout=10)
         wait_until(lambda: outbox_drained(app), seconds=120)
