@@ -12,6 +12,7 @@ from werkzeug.serving import make_server
 
 from app import create_app
 from app.db import db
+from tests.support import reset_postgres
 
 pytest_plugins = [
     "tests.sandbox_fixtures",
@@ -47,15 +48,6 @@ def _create_database(url, name):
         exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name})
         if exists.scalar() is None:
             conn.execute(text(f'CREATE DATABASE "{name}"'))
-    engine.dispose()
-
-
-def _reset_postgres(url):
-    """Drop everything in the test database so each test migrates from nothing."""
-    engine = create_engine(url)
-    with engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
     engine.dispose()
 
 
@@ -118,7 +110,7 @@ def database_uri(request, tmp_path, sqlite_template):
         yield f"sqlite:///{path}", False
     else:
         url = _postgres_url()
-        _reset_postgres(url)
+        reset_postgres(url)
         yield url, True
 
 

@@ -8,7 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import create_engine, func, select, text
 
 from app import outbox, trello
 from app.db import db, utcnow
@@ -129,3 +129,13 @@ def board_id_of(payload_name):
     data = json.loads((PAYLOADS / payload_name).read_text(encoding="utf-8"))
     action = data.get("action", data)
     return action["data"]["board"]["id"]
+
+
+def reset_postgres(url):
+    """Drop everything in a PostgreSQL database (its public schema), so it migrates from
+    nothing: each test's database, and each benchmark's."""
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()

@@ -19,7 +19,7 @@ from types import SimpleNamespace
 
 import flask_migrate
 import requests
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import func, select
 
 from app import create_app
 from app.db import database_uri, db
@@ -28,6 +28,7 @@ from app.rounds.service import confirm_round
 from app.webhooks.signature import signature
 from tests.bench.bench_round import add_people, db_engine_dispose
 from tests.followup_helpers import action, delivery
+from tests.support import reset_postgres
 from tests.test_followup_burst import sandbox_secret, start_gunicorn, wal
 from trello_sandbox.server import SandboxServer
 
@@ -45,15 +46,6 @@ def _postgres_uri():
     """Return the PostgreSQL URI to measure on, or None when none is configured."""
     url = os.environ.get("BENCH_DATABASE_URL") or os.environ.get("TEST_DATABASE_URL")
     return database_uri(url, "") if url else None
-
-
-def _fresh_postgres(uri):
-    """Drop and recreate the public schema, so the bench migrates from nothing."""
-    engine = create_engine(uri)
-    with engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
 
 
 def _app(server, folder, uri):
@@ -204,7 +196,7 @@ def run():
             problems += trouble
         postgres = _postgres_uri()
         if postgres:
-            _fresh_postgres(postgres)
+            reset_postgres(postgres)
             with tempfile.TemporaryDirectory() as folder:
                 found, trouble = _measure("PostgreSQL", postgres, server, folder)
                 rows += found

@@ -16,7 +16,9 @@ import tempfile
 import time
 
 import flask_migrate
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import func, select
+
+from tests.support import reset_postgres
 
 ENTRIES, LANES, WORK_SECONDS = 300, 100, 0.02
 OPERATION = "bench.work"
@@ -132,15 +134,6 @@ def _measure(url, folder, mode, workers):
 COLUMNS = ("scenario", "entries", "runs", "claims won", "claims lost", "lost per entry", "seconds")
 
 
-def _reset(url):
-    """Drop everything in the bench database and migrate it from nothing."""
-    engine = create_engine(url)
-    with engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
-
-
 def run():
     """Measure both claim modes with 1, 3 and 6 workers; fail if SKIP LOCKED loses more claims
     than compare-and-set or any mode runs an entry twice."""
@@ -150,7 +143,7 @@ def run():
     from app.db import database_uri
 
     url = database_uri(url, "")
-    _reset(url)
+    reset_postgres(url)
     rows = []
     with tempfile.TemporaryDirectory() as folder:
         app = _app(url, folder)
