@@ -12,7 +12,6 @@ from werkzeug.serving import make_server
 
 from app import create_app
 from app.db import db
-from tests.support import reset_postgres
 
 pytest_plugins = [
     "tests.sandbox_fixtures",
@@ -110,6 +109,8 @@ def database_uri(request, tmp_path, sqlite_template):
         yield f"sqlite:///{path}", False
     else:
         url = _postgres_url()
+        from tests.support import reset_postgres  # a plugin: imported once pytest has it
+
         reset_postgres(url)
         yield url, True
 
